@@ -1,0 +1,11 @@
+//! Accounts, sessions, roles and permissions.
+pub mod api;
+pub mod demo;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod guard;
+#[cfg(feature = "ssr")]
+pub mod password;
+#[cfg(feature = "ssr")]
+pub mod repo;

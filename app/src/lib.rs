@@ -1,0 +1,26 @@
+//! Helios: the application shared by the server (feature `ssr`) and the browser
+//! (feature `hydrate`). One folder per domain; see ARCHITECTURE in docs/.
+#![forbid(unsafe_code)]
+#![recursion_limit = "512"]
+
+pub mod admin;
+pub mod audit;
+pub mod auth;
+pub mod context;
+pub mod desk;
+pub mod error;
+pub mod jobs;
+pub mod live;
+pub mod modules;
+pub mod settings;
+pub mod teams;
+pub mod ui;
+pub mod users;
+
+#[cfg(feature = "ssr")]
+pub mod security;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+mod root;
+pub use root::{shell, App};

@@ -1,0 +1,106 @@
+//! The HTML shell, the root component and the route table.
+use crate::context::{Session, Settings};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The document around the app (server only renders this).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::security::apply_csp();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en" class="dark">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="dark light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="bg-bg text-fg antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let session = Session::provide();
+    let settings = Settings::provide();
+    live_updates(session, settings);
+    theme_follows_user(session);
+
+    let org = move || settings.current().branding.org_name;
+    let theme_css = move || {
+        let accent = settings.current().branding.accent;
+        format!("/branding/theme.css?a={}", accent.trim_start_matches('#'))
+    };
+    view! {
+        <Stylesheet id="leptos" href="/pkg/helios.css" />
+        <link rel="stylesheet" href=theme_css />
+        <Title formatter=move |t: String| if t.is_empty() { org() } else { format!("{t} · {}", org()) } />
+        <Router>
+            <Routes fallback=crate::modules::NotFound>
+                <Route path=path!("/") view=crate::modules::Home ssr=SsrMode::Async />
+                <Route path=path!("/login") view=crate::auth::pages::LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/account") view=crate::auth::pages::AccountPage ssr=SsrMode::Async />
+                <Route path=path!("/desk") view=crate::desk::DeskPage ssr=SsrMode::Async />
+                <Route path=path!("/portal") view=crate::modules::PortalPage ssr=SsrMode::Async />
+                <Route path=path!("/kb") view=crate::modules::KbPage ssr=SsrMode::Async />
+                <Route path=path!("/assets") view=crate::modules::AssetsPage ssr=SsrMode::Async />
+                <Route path=path!("/vault") view=crate::modules::VaultPage ssr=SsrMode::Async />
+                <Route path=path!("/domains") view=crate::modules::DomainsPage ssr=SsrMode::Async />
+                <Route path=path!("/docs") view=crate::modules::DocumentsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin") view=crate::admin::AdminHome ssr=SsrMode::Async />
+                <Route path=path!("/admin/settings") view=crate::settings::pages::SettingsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/users") view=crate::users::pages::UsersPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/teams") view=crate::teams::pages::TeamsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/audit") view=crate::audit::pages::AuditPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/jobs") view=crate::jobs::pages::JobsPage ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}
+
+/// Opens the live channel (browser only) and refreshes context on events.
+fn live_updates(session: Session, settings: Settings) {
+    #[cfg(feature = "hydrate")]
+    {
+        use crate::live::LiveEvent;
+        let channel = crate::live::client::start();
+        provide_context(channel);
+        Effect::new(move |_| match channel.last.get() {
+            Some(LiveEvent::SettingsChanged) => settings.data.refetch(),
+            Some(LiveEvent::SessionsRevoked { .. }) => session.user.refetch(),
+            _ => {}
+        });
+        // Mark hydration done: browser tests wait for this before interacting.
+        Effect::new(move |_| {
+            if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+                let _ = el.set_attribute("data-hydrated", "true");
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (session, settings);
+}
+
+/// Applies the user's theme (dark by default) to the document element.
+fn theme_follows_user(session: Session) {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let light = session.current().is_some_and(|u| u.theme == crate::auth::model::Theme::Light);
+        if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = el.set_attribute("class", if light { "light" } else { "dark" });
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = session;
+}

@@ -1,0 +1,178 @@
+//! Server functions for user administration.
+use super::model::{UserPage, UserQuery, UserSummary};
+use crate::auth::model::{Role, UserId};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+#[server(endpoint = "users/list", input = Json)]
+pub async fn list_users(query: UserQuery) -> Result<UserPage, AppError> {
+    use crate::auth::{guard::*, model::Permission};
+    respond(async {
+        require(Permission::DirectoryView).await?;
+        let st = state()?;
+        let search = Some(query.search.trim()).filter(|s| !s.is_empty());
+        let limit = super::model::USER_PAGE_SIZE;
+        let mut users =
+            super::repo::list(&st.db, search, query.role, query.include_inactive, query.after_email.as_deref(), limit + 1).await?;
+        let next = (users.len() as i64 > limit).then(|| {
+            users.truncate(limit as usize);
+            users.last().map(|u| u.email.clone())
+        });
+        Ok(UserPage { users, next_after_email: next.flatten() })
+    })
+    .await
+}
+
+/// Creates a local account with an initial password the admin hands over.
+#[server(endpoint = "users/create", input = Json)]
+pub async fn create_user(email: String, display_name: String, role: Role, password: String) -> Result<UserSummary, AppError> {
+    use crate::auth::{guard::*, model::Permission};
+    respond(async {
+        let admin = require(Permission::UsersManage).await?;
+        server::create(&state()?.db, &admin, &email, &display_name, role, &password).await
+    })
+    .await
+}
+
+#[server(endpoint = "users/update", input = Json)]
+pub async fn update_user(id: UserId, email: String, display_name: String, role: Role) -> Result<UserSummary, AppError> {
+    use crate::auth::{guard::*, model::Permission};
+    respond(async {
+        let admin = require(Permission::UsersManage).await?;
+        server::update(&state()?.db, &admin, id, &email, &display_name, role).await
+    })
+    .await
+}
+
+/// Deactivating signs the user out everywhere at once.
+#[server(endpoint = "users/set_active", input = Json)]
+pub async fn set_user_active(id: UserId, active: bool) -> Result<UserSummary, AppError> {
+    use crate::auth::{guard::*, model::Permission};
+    respond(async {
+        let admin = require(Permission::UsersManage).await?;
+        server::set_active(&state()?.db, &admin, id, active).await
+    })
+    .await
+}
+
+/// Sets a new password for someone else and signs them out everywhere.
+#[server(endpoint = "users/reset_password", input = Json)]
+pub async fn reset_user_password(id: UserId, password: String) -> Result<(), AppError> {
+    use crate::auth::{guard::*, model::Permission};
+    respond(async {
+        let admin = require(Permission::UsersManage).await?;
+        server::reset_password(&state()?.db, &admin, id, &password).await
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+pub mod server {
+    use super::super::model::{parse_display_name, EmailAddress, UserSummary};
+    use super::super::repo;
+    use crate::audit::repo::{record, Actor};
+    use crate::auth::model::{CurrentUser, Permission, Role, UserId};
+    use crate::auth::{password, repo as auth_repo};
+    use crate::error::{on_constraint, AppError, AppResult};
+    use crate::live::{repo::publish, Audience, LiveEvent};
+    use sqlx::PgPool;
+
+    const EMAIL_TAKEN: [(&str, &str, &str); 1] = [("users_email_key", "email", "Another account already uses this email.")];
+
+    fn snapshot(u: &UserSummary) -> serde_json::Value {
+        serde_json::json!({ "email": u.email, "display_name": u.display_name, "role": u.role, "active": u.active })
+    }
+
+    fn staff() -> Audience {
+        Audience::WithPermission { permission: Permission::DirectoryView }
+    }
+
+    pub async fn create(
+        db: &PgPool,
+        admin: &CurrentUser,
+        email: &str,
+        display_name: &str,
+        role: Role,
+        pw: &str,
+    ) -> AppResult<UserSummary> {
+        let email = EmailAddress::parse(email).map_err(|m| AppError::field("email", m))?;
+        let name = parse_display_name(display_name).map_err(|m| AppError::field("display_name", m))?;
+        password::check_strength(pw).map_err(|m| AppError::field("password", m))?;
+        let hash = password::hash_async(pw.to_string()).await?;
+        let mut tx = db.begin().await?;
+        let id = repo::insert(&mut *tx, email.as_str(), &name, role, Some(&hash)).await.map_err(|e| on_constraint(e, &EMAIL_TAKEN))?;
+        let user = repo::find_by_id(&mut *tx, id).await?.ok_or(AppError::Internal)?;
+        record(&mut *tx, &Actor::user(admin), "user.create", "user", &id.to_string(), None, Some(&snapshot(&user))).await?;
+        publish(&mut *tx, staff(), LiveEvent::UserChanged { user_id: id }).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Refuses changes that would leave the workspace without an active admin.
+    async fn guard_last_admin(tx: &mut sqlx::PgConnection, before: &UserSummary, still_admin: bool) -> AppResult<()> {
+        if before.role == Role::Admin && before.active && !still_admin && auth_repo::count_active_admins(&mut *tx).await? <= 1 {
+            return Err(AppError::Conflict("This is the last active administrator; make someone else an administrator first.".into()));
+        }
+        Ok(())
+    }
+
+    pub async fn update(
+        db: &PgPool,
+        admin: &CurrentUser,
+        id: UserId,
+        email: &str,
+        display_name: &str,
+        role: Role,
+    ) -> AppResult<UserSummary> {
+        let email = EmailAddress::parse(email).map_err(|m| AppError::field("email", m))?;
+        let name = parse_display_name(display_name).map_err(|m| AppError::field("display_name", m))?;
+        let mut tx = db.begin().await?;
+        sqlx::query!("select pg_advisory_xact_lock(7262002)").execute(&mut *tx).await?;
+        let before = repo::find_by_id(&mut *tx, id).await?.ok_or_else(|| AppError::NotFound("User".into()))?;
+        guard_last_admin(&mut tx, &before, role == Role::Admin).await?;
+        repo::update(&mut *tx, id, email.as_str(), &name, role).await.map_err(|e| on_constraint(e, &EMAIL_TAKEN))?;
+        let after = repo::find_by_id(&mut *tx, id).await?.ok_or(AppError::Internal)?;
+        let action = if before.role != after.role { "user.role_change" } else { "user.update" };
+        record(&mut *tx, &Actor::user(admin), action, "user", &id.to_string(), Some(&snapshot(&before)), Some(&snapshot(&after))).await?;
+        publish(&mut *tx, staff(), LiveEvent::UserChanged { user_id: id }).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn set_active(db: &PgPool, admin: &CurrentUser, id: UserId, active: bool) -> AppResult<UserSummary> {
+        if id == admin.id && !active {
+            return Err(AppError::Conflict("You cannot deactivate your own account.".into()));
+        }
+        let mut tx = db.begin().await?;
+        sqlx::query!("select pg_advisory_xact_lock(7262002)").execute(&mut *tx).await?;
+        let before = repo::find_by_id(&mut *tx, id).await?.ok_or_else(|| AppError::NotFound("User".into()))?;
+        if !active {
+            guard_last_admin(&mut tx, &before, false).await?;
+        }
+        repo::set_active(&mut *tx, id, active).await?;
+        if !active {
+            auth_repo::delete_sessions_of_user(&mut *tx, id).await?;
+            publish(&mut *tx, Audience::User { user_id: id }, LiveEvent::SessionsRevoked { user_id: id }).await?;
+        }
+        let after = repo::find_by_id(&mut *tx, id).await?.ok_or(AppError::Internal)?;
+        let action = if active { "user.activate" } else { "user.deactivate" };
+        record(&mut *tx, &Actor::user(admin), action, "user", &id.to_string(), Some(&snapshot(&before)), Some(&snapshot(&after))).await?;
+        publish(&mut *tx, staff(), LiveEvent::UserChanged { user_id: id }).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn reset_password(db: &PgPool, admin: &CurrentUser, id: UserId, pw: &str) -> AppResult<()> {
+        password::check_strength(pw).map_err(|m| AppError::field("password", m))?;
+        let hash = password::hash_async(pw.to_string()).await?;
+        let mut tx = db.begin().await?;
+        repo::find_by_id(&mut *tx, id).await?.ok_or_else(|| AppError::NotFound("User".into()))?;
+        auth_repo::update_password_hash(&mut *tx, id, &hash).await?;
+        auth_repo::delete_sessions_of_user(&mut *tx, id).await?;
+        publish(&mut *tx, Audience::User { user_id: id }, LiveEvent::SessionsRevoked { user_id: id }).await?;
+        record(&mut *tx, &Actor::user(admin), "user.password_reset", "user", &id.to_string(), None, None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

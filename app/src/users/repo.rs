@@ -1,0 +1,107 @@
+//! SQL for users.
+use super::model::UserSummary;
+use crate::auth::model::{Role, UserId};
+use sqlx::PgExecutor;
+
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    search: Option<&str>,
+    role: Option<Role>,
+    include_inactive: bool,
+    after_email: Option<&str>,
+    limit: i64,
+) -> sqlx::Result<Vec<UserSummary>> {
+    sqlx::query_as!(
+        UserSummary,
+        r#"select u.id as "id: UserId", u.email::text as "email!", u.display_name, u.role as "role: Role", u.active,
+                  coalesce((select array_agg(t.name::text order by t.name) from team_members m join teams t on t.id = m.team_id
+                            where m.user_id = u.id), '{}') as "teams!",
+                  u.created_at
+           from users u
+           where ($1::text is null or (u.display_name || ' ' || u.email::text) ilike '%' || $1 || '%')
+             and ($2::user_role is null or u.role = $2)
+             and ($3 or u.active)
+             and ($4::text is null or u.email > $4::text::citext)
+           order by u.email
+           limit $5"#,
+        search,
+        role as Option<Role>,
+        include_inactive,
+        after_email,
+        limit
+    )
+    .fetch_all(db)
+    .await
+}
+
+pub async fn find_by_id(db: impl PgExecutor<'_>, id: UserId) -> sqlx::Result<Option<UserSummary>> {
+    sqlx::query_as!(
+        UserSummary,
+        r#"select u.id as "id: UserId", u.email::text as "email!", u.display_name, u.role as "role: Role", u.active,
+                  coalesce((select array_agg(t.name::text order by t.name) from team_members m join teams t on t.id = m.team_id
+                            where m.user_id = u.id), '{}') as "teams!",
+                  u.created_at
+           from users u where u.id = $1"#,
+        id.0
+    )
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn insert(
+    db: impl PgExecutor<'_>,
+    email: &str,
+    display_name: &str,
+    role: Role,
+    password_hash: Option<&str>,
+) -> sqlx::Result<UserId> {
+    sqlx::query_scalar!(
+        r#"insert into users (email, display_name, role, password_hash) values ($1::text::citext, $2, $3, $4) returning id as "id: UserId""#,
+        email,
+        display_name,
+        role as Role,
+        password_hash
+    )
+    .fetch_one(db)
+    .await
+}
+
+pub async fn update(db: impl PgExecutor<'_>, id: UserId, email: &str, display_name: &str, role: Role) -> sqlx::Result<bool> {
+    Ok(sqlx::query!(
+        "update users set email = $2::text::citext, display_name = $3, role = $4 where id = $1",
+        id.0,
+        email,
+        display_name,
+        role as Role
+    )
+    .execute(db)
+    .await?
+    .rows_affected()
+        > 0)
+}
+
+pub async fn set_active(db: impl PgExecutor<'_>, id: UserId, active: bool) -> sqlx::Result<bool> {
+    Ok(sqlx::query!("update users set active = $2 where id = $1", id.0, active).execute(db).await?.rows_affected() > 0)
+}
+
+/// Upsert used by seeding and `create-admin`: sets role, name and password.
+pub async fn upsert_with_password(
+    db: impl PgExecutor<'_>,
+    email: &str,
+    display_name: &str,
+    role: Role,
+    password_hash: &str,
+) -> sqlx::Result<UserId> {
+    sqlx::query_scalar!(
+        r#"insert into users (email, display_name, role, password_hash) values ($1::text::citext, $2, $3, $4)
+           on conflict (email) do update set display_name = excluded.display_name, role = excluded.role,
+                                             password_hash = excluded.password_hash, active = true
+           returning id as "id: UserId""#,
+        email,
+        display_name,
+        role as Role,
+        password_hash
+    )
+    .fetch_one(db)
+    .await
+}

@@ -1,0 +1,62 @@
+//! The HTTP surface: Leptos pages and server functions, websocket, branding files,
+//! operations endpoints, and the layers every request passes through.
+pub mod branding;
+pub mod ops;
+pub mod security;
+pub mod ws;
+
+use crate::realtime::Hub;
+use app::state::AppState;
+use axum::body::Body;
+use axum::extract::{FromRef, Request, State};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{middleware, Router};
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use metrics_exporter_prometheus::PrometheusHandle;
+use tokio::sync::watch;
+
+#[derive(Clone)]
+pub struct ServerState {
+    pub app: AppState,
+    pub hub: Hub,
+    pub metrics: PrometheusHandle,
+    pub metrics_token: Option<String>,
+    pub shutdown: watch::Receiver<bool>,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(s: &ServerState) -> Self {
+        s.app.leptos_options.clone()
+    }
+}
+
+async fn server_fns(State(s): State<ServerState>, req: Request<Body>) -> impl IntoResponse {
+    let app = s.app.clone();
+    handle_server_fns_with_context(move || provide_context(app.clone()), req).await
+}
+
+pub fn router(state: ServerState) -> Router {
+    let options = state.app.leptos_options.clone();
+    let routes = generate_route_list(app::App);
+    let app_state = state.app.clone();
+    let context = move || provide_context(app_state.clone());
+    let shell = move || app::shell(options.clone());
+    let fallback = leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context.clone(), app::shell);
+    Router::new()
+        .route("/api/{*fn_name}", get(server_fns).post(server_fns))
+        .leptos_routes_with_context(&state, routes, context, shell)
+        .route("/ws", get(ws::upgrade))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/branding/logo", get(branding::logo))
+        .route("/branding/theme.css", get(branding::theme_css))
+        .fallback(fallback)
+        .layer(middleware::from_fn(security::origin_check))
+        .layer(middleware::from_fn(security::headers))
+        .layer(middleware::from_fn(ops::track))
+        .with_state(state)
+}

@@ -1,0 +1,12 @@
+//! The Helios server: CLI, configuration, database, HTTP, realtime hub and workers.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod jobs;
+pub mod realtime;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;
