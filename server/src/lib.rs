@@ -1,5 +1,6 @@
 //! The Helios server: CLI, configuration, database, HTTP, realtime hub and workers.
 #![forbid(unsafe_code)]
+#![recursion_limit = "512"]
 
 pub mod cli;
 pub mod config;

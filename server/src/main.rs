@@ -1,4 +1,5 @@
 #![forbid(unsafe_code)]
+#![recursion_limit = "512"]
 use clap::Parser;
 
 #[tokio::main]

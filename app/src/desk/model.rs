@@ -1,0 +1,10 @@
+//! Saved queue views.
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedView {
+    pub id: uuid::Uuid,
+    pub name: String,
+    /// Shared with every agent (else personal).
+    pub shared: bool,
+}

@@ -1,0 +1,119 @@
+//! Calls every server function as anonymous and as each role, and checks the
+//! answer against the permission table in docs/api.md. A new server function
+//! must be added to both, or this test fails.
+mod common;
+
+use common::{call, spawn_app};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+const ROLES: [&str; 5] = ["requester", "agent", "team_lead", "manager", "admin"];
+
+/// Which roles hold a permission (mirrors docs/api.md; None = public).
+fn allowed(permission: &str) -> Option<&'static [&'static str]> {
+    match permission {
+        "public" => None,
+        "SignedIn" => Some(&ROLES),
+        "DeskView" | "DirectoryView" => Some(&["agent", "team_lead", "manager", "admin"]),
+        "AuditView" | "TeamsManage" => Some(&["manager", "admin"]),
+        "UsersManage" | "SettingsManage" | "JobsManage" => Some(&["admin"]),
+        other => panic!("unknown permission {other} in docs/api.md"),
+    }
+}
+
+/// Arguments that an allowed caller may send without harming the shared fixture
+/// (unknown ids, invalid values): we only assert on authorisation here.
+fn args(endpoint: &str) -> Value {
+    let nobody = uuid::Uuid::new_v4();
+    match endpoint {
+        "auth/login" => json!({ "email": "nobody@example.com", "password": "wrong password" }),
+        "auth/change_password" => json!({ "current": "not the password", "new_password": "another long password" }),
+        "auth/set_theme" => json!({ "theme": "dark" }),
+        "settings/set_module" => json!({ "module": "vault", "enabled": true }),
+        "settings/update_labels" => json!({ "labels": [] }),
+        "settings/update_branding" => json!({ "org_name": "Acme Corp", "accent": "#6366f1" }),
+        "users/list" => json!({ "query": { "search": "", "role": null, "include_inactive": false, "after_email": null } }),
+        "users/create" => json!({ "email": "not-an-email", "display_name": "X", "role": "agent", "password": "long enough password" }),
+        "users/update" => json!({ "id": nobody, "email": "x@example.com", "display_name": "X", "role": "agent" }),
+        "users/set_active" => json!({ "id": nobody, "active": true }),
+        "users/reset_password" => json!({ "id": nobody, "password": "long enough password" }),
+        "teams/create" => json!({ "name": "", "description": "" }),
+        "teams/update" => json!({ "id": nobody, "name": "X", "description": "" }),
+        "teams/delete" => json!({ "id": nobody }),
+        "teams/set_member" => json!({ "team": nobody, "user_id": nobody, "member": true }),
+        "audit/list" => json!({ "filter": { "action": "", "entity_type": "", "actor": "", "from": "", "to": "", "before_id": null } }),
+        "jobs/list" => json!({ "status": null, "before_id": null }),
+        "jobs/retry" => json!({ "id": 999999999 }),
+        _ => json!({}),
+    }
+}
+
+fn documented() -> Vec<(String, String)> {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/api.md")).expect("docs/api.md");
+    doc.lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| {
+            let (endpoint, rest) = l.split_once('`')?;
+            let permission = rest.trim_start_matches(" |").split('|').next()?.trim().to_string();
+            Some((endpoint.to_string(), permission))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn every_server_function_is_documented_and_registered() {
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(p, _)| p.trim_start_matches("/api/").to_string())
+        .collect();
+    let documented: BTreeSet<String> = documented().into_iter().map(|(e, _)| e).collect();
+    assert!(!registered.is_empty());
+    assert_eq!(registered, documented, "docs/api.md and the registered server functions differ");
+}
+
+async fn send(app: &common::TestApp, client: &reqwest::Client, endpoint: &str) -> (u16, Value) {
+    if endpoint == "settings/upload_logo" {
+        let form = reqwest::multipart::Form::new().text("other", "x");
+        let res = client.post(app.url("/api/settings/upload_logo")).multipart(form).send().await.unwrap();
+        let status = res.status().as_u16();
+        return (status, serde_json::from_str(&res.text().await.unwrap_or_default()).unwrap_or(Value::Null));
+    }
+    call(app, client, endpoint, args(endpoint)).await
+}
+
+#[tokio::test]
+async fn each_role_is_allowed_or_refused_exactly_as_documented() {
+    let app = spawn_app().await;
+    let table = documented();
+    // Logout ends the session, so it runs last for every caller.
+    let mut ordered: Vec<_> = table.iter().filter(|(e, _)| e != "auth/logout").cloned().collect();
+    ordered.extend(table.iter().filter(|(e, _)| e == "auth/logout").cloned());
+
+    let mut failures = Vec::new();
+    let anonymous = app.client();
+    for (endpoint, permission) in &ordered {
+        let (status, body) = send(&app, &anonymous, endpoint).await;
+        match allowed(permission) {
+            None if status == 401 || status == 403 => failures.push(format!("anonymous refused {endpoint}: {status} {body}")),
+            Some(_) if status != 401 => failures.push(format!("anonymous got {status} from {endpoint}, expected 401")),
+            _ => {}
+        }
+    }
+    for role in ROLES {
+        let client = app.signed_in(role).await;
+        for (endpoint, permission) in &ordered {
+            let (status, body) = send(&app, &client, endpoint).await;
+            let may = allowed(permission).is_none_or(|roles| roles.contains(&role));
+            if may && (status == 401 || status == 403) {
+                failures.push(format!("{role} refused {endpoint}: {status} {body}"));
+            }
+            if !may && status != 403 {
+                failures.push(format!("{role} got {status} from {endpoint}, expected 403"));
+            }
+            if status >= 500 {
+                failures.push(format!("{role} caused a server error in {endpoint}: {body}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "role matrix mismatches:\n{}", failures.join("\n"));
+    app.stop().await;
+}
