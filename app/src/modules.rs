@@ -3,10 +3,9 @@
 use crate::auth::model::Permission;
 use crate::context::{use_session, use_settings};
 use crate::settings::model::{Entity, Module};
-use crate::ui::{EmptyState, Guarded, Loading, PageHeader};
+use crate::ui::{guard::GoTo, EmptyState, Guarded, Loading, PageHeader};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
 /// `/`: sends each user to where they work.
 #[component]
@@ -29,7 +28,7 @@ pub fn Home() -> impl IntoView {
                     Some(_) if s.modules.enabled(Module::Portal) => "/portal",
                     Some(_) => "/account",
                 };
-                view! { <Redirect path=target /> }
+                view! { <GoTo path=target /> }
             })}
         </Suspense>
     }

@@ -38,13 +38,14 @@ pub fn App() -> impl IntoView {
     theme_follows_user(session);
 
     let org = move || settings.current().branding.org_name;
-    let theme_css = move || {
-        let accent = settings.current().branding.accent;
-        format!("/branding/theme.css?a={}", accent.trim_start_matches('#'))
-    };
     view! {
         <Stylesheet id="leptos" href="/pkg/helios.css" />
-        <link rel="stylesheet" href=theme_css />
+        <Suspense>
+            {move || Suspend::new(async move {
+                let accent = settings.data.await.unwrap_or_default().branding.accent;
+                view! { <link rel="stylesheet" href=format!("/branding/theme.css?a={}", accent.trim_start_matches('#')) /> }
+            })}
+        </Suspense>
         <Title formatter=move |t: String| if t.is_empty() { org() } else { format!("{t} · {}", org()) } />
         <Router>
             <Routes fallback=crate::modules::NotFound>
@@ -74,8 +75,16 @@ fn live_updates(session: Session, settings: Settings) {
     #[cfg(feature = "hydrate")]
     {
         use crate::live::LiveEvent;
-        let channel = crate::live::client::start();
+        let channel = crate::live::client::LiveChannel::new();
         provide_context(channel);
+        // Connect once a user is signed in (the socket requires a session).
+        let started = StoredValue::new(false);
+        Effect::new(move |_| {
+            if session.current().is_some() && !started.get_value() {
+                started.set_value(true);
+                channel.connect();
+            }
+        });
         Effect::new(move |_| match channel.last.get() {
             Some(LiveEvent::SettingsChanged) => settings.data.refetch(),
             Some(LiveEvent::SessionsRevoked { .. }) => session.user.refetch(),

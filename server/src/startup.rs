@@ -85,7 +85,10 @@ impl Application {
         let registry = Arc::new(jobs::registry(node.clone(), opts.test_jobs));
         scheduler::install(&db.pool, &jobs::schedules(opts.test_jobs)).await?;
         let all_kinds = registry.kinds();
+        // Tests kill workers mid-job; a short lease lets them see the retry quickly.
+        let lease = chrono::Duration::seconds(if opts.test_jobs { 2 } else { 30 });
         let worker = Worker::new(db.pool.clone(), registry)
+            .with_lease(lease)
             .with_worker_id(node.to_string())
             .with_kinds(move || jobs::allowed_kinds(&all_kinds, &modules_rx.borrow()));
         tasks.push(tokio::spawn(worker.run_until_stopped(shutdown_rx.clone())));

@@ -1,9 +1,8 @@
 //! Administration: the landing redirect and the tab bar shared by admin pages.
 use crate::auth::model::Permission;
 use crate::context::use_session;
-use crate::ui::{Guarded, Loading};
+use crate::ui::{guard::GoTo, Guarded, Loading};
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
 const TABS: [(&str, &str, Permission); 5] = [
@@ -23,7 +22,7 @@ pub fn AdminHome() -> impl IntoView {
             {move || Suspend::new(async move {
                 let user = session.user.await.ok().flatten();
                 match user.and_then(|u| TABS.iter().find(|t| u.can(t.2))) {
-                    Some((href, _, _)) => view! { <Redirect path=*href /> }.into_any(),
+                    Some((href, _, _)) => view! { <GoTo path=*href /> }.into_any(),
                     // Signed out → the guard redirects to sign-in; others are refused.
                     None => view! { <Guarded permission=Permission::SettingsManage><span /></Guarded> }.into_any(),
                 }

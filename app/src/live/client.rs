@@ -11,13 +11,27 @@ use web_sys::{CloseEvent, MessageEvent, WebSocket};
 pub struct LiveChannel {
     pub last: ReadSignal<Option<LiveEvent>>,
     pub connected: ReadSignal<bool>,
+    set_last: WriteSignal<Option<LiveEvent>>,
+    set_connected: WriteSignal<bool>,
 }
 
-pub fn start() -> LiveChannel {
-    let (last, set_last) = signal(None::<LiveEvent>);
-    let (connected, set_connected) = signal(false);
-    connect(set_last, set_connected, 0);
-    LiveChannel { last, connected }
+impl LiveChannel {
+    pub fn new() -> LiveChannel {
+        let (last, set_last) = signal(None::<LiveEvent>);
+        let (connected, set_connected) = signal(false);
+        LiveChannel { last, connected, set_last, set_connected }
+    }
+
+    /// Opens the socket (call once, when signed in); it then reconnects by itself.
+    pub fn connect(&self) {
+        connect(self.set_last, self.set_connected, 0);
+    }
+}
+
+impl Default for LiveChannel {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 fn url() -> Option<String> {

@@ -9,14 +9,22 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
+/// During server rendering, sets the response status (no-op in the browser).
 #[cfg(feature = "ssr")]
-fn set_status(code: u16) {
+pub fn set_status(code: u16) {
     if let (Some(opts), Ok(code)) = (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(code)) {
         opts.set_status(code);
     }
 }
 #[cfg(not(feature = "ssr"))]
-fn set_status(_code: u16) {}
+pub fn set_status(_code: u16) {}
+
+/// Redirects; a server-rendered response answers 302 with the Location.
+#[component]
+pub fn GoTo(#[prop(into)] path: String) -> impl IntoView {
+    set_status(302);
+    view! { <Redirect path=path /> }
+}
 
 /// Renders `children` in the app frame when the user is signed in, holds
 /// `permission`, and `module` (if any) is enabled.
@@ -34,7 +42,7 @@ pub fn Guarded(permission: Permission, #[prop(optional)] module: Option<Module>,
                 match (user, settings) {
                     (Ok(None), _) => {
                         let next = location.pathname.get_untracked();
-                        view! { <Redirect path=format!("/login?next={}", urlencode(&next)) /> }.into_any()
+                        view! { <GoTo path=format!("/login?next={}", urlencode(&next)) /> }.into_any()
                     }
                     (Ok(Some(u)), Ok(s)) => {
                         if !u.can(permission) {

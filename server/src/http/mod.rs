@@ -33,9 +33,26 @@ impl FromRef<ServerState> for LeptosOptions {
     }
 }
 
-async fn server_fns(State(s): State<ServerState>, req: Request<Body>) -> impl IntoResponse {
+async fn server_fns(State(s): State<ServerState>, req: Request<Body>) -> axum::response::Response {
     let app = s.app.clone();
-    handle_server_fns_with_context(move || provide_context(app.clone()), req).await
+    let res = handle_server_fns_with_context(move || provide_context(app.clone()), req).await.into_response();
+    status_from_error(res).await
+}
+
+/// Errors raised before a server function body runs (e.g. arguments that do not
+/// decode) leave the framework's 500; give them the status their `AppError` names.
+async fn status_from_error(res: axum::response::Response) -> axum::response::Response {
+    if res.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
+    if let Ok(err) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        if let Ok(code) = axum::http::StatusCode::from_u16(err.status_code()) {
+            parts.status = code;
+        }
+    }
+    axum::response::Response::from_parts(parts, Body::from(bytes))
 }
 
 pub fn router(state: ServerState) -> Router {

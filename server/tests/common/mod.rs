@@ -3,6 +3,8 @@
 //! HTTP clients that behave like a browser (cookies, Origin).
 #![allow(dead_code)]
 
+pub mod process;
+
 use helios_server::config::{Config, LogFormat};
 use helios_server::startup::{Application, ServeOptions};
 use reqwest::header::{HeaderMap, HeaderValue, ORIGIN};

@@ -1,6 +1,7 @@
 //! The sign-in page. In demo mode it lists the demo accounts with one-click fill.
 use crate::auth::api::{demo_accounts, Login};
 use crate::context::use_settings;
+use crate::settings::model::Branding;
 use crate::ui::{ErrorNotice, BTN_PRIMARY, INPUT, LABEL};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,6 +15,19 @@ fn safe_next(next: Option<String>) -> String {
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let settings = use_settings();
+    // Wait for branding so the server-rendered page already shows the right name.
+    view! {
+        <Suspense fallback=crate::ui::Loading>
+            {move || Suspend::new(async move {
+                let branding = settings.data.await.unwrap_or_default().branding;
+                view! { <LoginForm branding /> }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn LoginForm(branding: Branding) -> impl IntoView {
     let query = use_query_map();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -38,8 +52,10 @@ pub fn LoginPage() -> impl IntoView {
         ev.prevent_default();
         login.dispatch(Login { email: email.get_untracked(), password: password.get_untracked() });
     };
-    let org = move || settings.current().branding.org_name;
-    let logo = move || settings.current().branding.logo_version;
+    let org_name = branding.org_name.clone();
+    let org_name = StoredValue::new(org_name);
+    let org = move || org_name.get_value();
+    let logo = move || branding.logo_version;
 
     view! {
         <Title text="Sign in" />
