@@ -44,10 +44,7 @@ impl AppError {
 
     /// A validation error not tied to one field.
     pub fn invalid(message: impl Into<String>) -> Self {
-        AppError::Validation {
-            message: message.into(),
-            fields: BTreeMap::new(),
-        }
+        AppError::Validation { message: message.into(), fields: BTreeMap::new() }
     }
 
     /// The HTTP status this error is answered with.
@@ -71,9 +68,7 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
         use leptos::server_fn::error::ServerFnErrorErr as E;
         match value {
             // Arguments that fail to decode are bad input, not a server fault.
-            E::Args(m) | E::Deserialization(m) => {
-                AppError::invalid(format!("The request was malformed: {m}"))
-            }
+            E::Args(m) | E::Deserialization(m) => AppError::invalid(format!("The request was malformed: {m}")),
             E::Request(m) | E::Response(m) => AppError::Transport(m),
             other => AppError::Transport(other.to_string()),
         }

@@ -57,7 +57,9 @@ pub fn NotFound() -> impl IntoView {
 #[component]
 fn ModuleLanding(module: Module, permission: Permission, entity: Option<Entity>, body: &'static str) -> impl IntoView {
     let settings = use_settings();
-    let title = Signal::derive(move || entity.map(|e| settings.current().labels.plural(e)).unwrap_or_else(|| module.title().to_string()));
+    let title = Signal::derive(move || {
+        entity.map(|e| settings.current().labels.plural(e)).unwrap_or_else(|| module.title().to_string())
+    });
     view! {
         <Guarded permission module=module>
             <Title text=move || title.get() />

@@ -1,7 +1,7 @@
 //! The HTML shell, the root component and the route table.
 use crate::context::{Session, Settings};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -43,7 +43,7 @@ pub fn App() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 let accent = settings.data.await.unwrap_or_default().branding.accent;
-                view! { <link rel="stylesheet" href=format!("/branding/theme.css?a={}", accent.trim_start_matches('#')) /> }
+                view! { <Link rel="stylesheet" href=format!("/branding/theme.css?a={}", accent.trim_start_matches('#')) /> }
             })}
         </Suspense>
         <Title formatter=move |t: String| if t.is_empty() { org() } else { format!("{t} · {}", org()) } />
@@ -85,7 +85,16 @@ fn live_updates(session: Session, settings: Settings) {
                 channel.connect();
             }
         });
+        // After a reconnect, events may have been missed while offline: resync.
+        let seen_hello = StoredValue::new(false);
         Effect::new(move |_| match channel.last.get() {
+            Some(LiveEvent::Hello { .. }) => {
+                if seen_hello.get_value() {
+                    settings.data.refetch();
+                    session.user.refetch();
+                }
+                seen_hello.set_value(true);
+            }
             Some(LiveEvent::SettingsChanged) => settings.data.refetch(),
             Some(LiveEvent::SessionsRevoked { .. }) => session.user.refetch(),
             _ => {}

@@ -59,7 +59,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             app.run_until_stopped(shutdown_signal()).await
         }
         Command::Migrate => with_db(&config, |_| async { Ok(()) }).await.map(|_| println!("migrations applied")),
-        Command::SeedDemo => with_db(&config, |pool| async move { crate::seed::seed_demo(&pool).await }).await.map(|_| println!("demo workspace seeded")),
+        Command::SeedDemo => with_db(&config, |pool| async move { crate::seed::seed_demo(&pool).await })
+            .await
+            .map(|_| println!("demo workspace seeded")),
         Command::CreateAdmin { email, name } => {
             let email = app::users::model::EmailAddress::parse(&email).map_err(|m| anyhow::anyhow!("--email: {m}"))?;
             let name = name.unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("Admin").to_string());
@@ -69,10 +71,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let hash = app::auth::password::hash_async(password).await?;
             with_db(&config, |pool| async move {
                 let mut tx = pool.begin().await?;
-                let id = app::users::repo::upsert_with_password(&mut *tx, email.as_str(), &name, app::auth::model::Role::Admin, &hash).await?;
+                let id = app::users::repo::upsert_with_password(
+                    &mut *tx,
+                    email.as_str(),
+                    &name,
+                    app::auth::model::Role::Admin,
+                    &hash,
+                )
+                .await?;
                 app::auth::repo::delete_sessions_of_user(&mut *tx, id).await?;
                 let after = serde_json::json!({ "email": email.as_str(), "role": "admin" });
-                app::audit::repo::record(&mut *tx, &app::audit::repo::Actor::system("cli"), "user.create_admin", "user", &id.to_string(), None, Some(&after)).await?;
+                app::audit::repo::record(
+                    &mut *tx,
+                    &app::audit::repo::Actor::system("cli"),
+                    "user.create_admin",
+                    "user",
+                    &id.to_string(),
+                    None,
+                    Some(&after),
+                )
+                .await?;
                 tx.commit().await?;
                 println!("administrator {} is ready", email.as_str());
                 Ok(())
@@ -80,7 +98,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             .await
         }
         Command::Audit { command: AuditCommand::Verify } => {
-            let result = with_db(&config, |pool| async move { Ok(app::audit::repo::verify_chain(&pool).await?) }).await?;
+            let result =
+                with_db(&config, |pool| async move { Ok(app::audit::repo::verify_chain(&pool).await?) }).await?;
             match result {
                 app::audit::repo::ChainCheck::Intact { rows } => {
                     println!("audit chain intact: {rows} rows verified");
@@ -124,7 +143,9 @@ fn read_password() -> anyhow::Result<String> {
         std::io::stdin().lock().read_line(&mut line).context("reading the password from stdin")?;
         let p = line.trim_end_matches(['\r', '\n']).to_string();
         if p.is_empty() {
-            bail!("no password on stdin: pipe it in, e.g. `echo \"$PW\" | helios create-admin --email you@example.com`");
+            bail!(
+                "no password on stdin: pipe it in, e.g. `echo \"$PW\" | helios create-admin --email you@example.com`"
+            );
         }
         Ok(p)
     }

@@ -35,7 +35,8 @@ pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<()> {
     }
     if app::settings::repo::find_raw(&mut *tx, app::settings::repo::BRANDING).await?.is_none() {
         let branding = app::settings::model::Branding { org_name: "Acme Corp".into(), ..Default::default() };
-        app::settings::repo::upsert(&mut *tx, app::settings::repo::BRANDING, &serde_json::to_value(&branding)?, None).await?;
+        app::settings::repo::upsert(&mut *tx, app::settings::repo::BRANDING, &serde_json::to_value(&branding)?, None)
+            .await?;
     }
     record(&mut *tx, &Actor::system("seed-demo"), "demo.seed", "workspace", "demo", None, None).await?;
     tx.commit().await?;

@@ -53,7 +53,9 @@ fn leptos_options(config: &Config, addr: SocketAddr) -> anyhow::Result<LeptosOpt
 }
 
 fn node_name() -> String {
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").map(|h| h.trim().to_string()).unwrap_or_else(|_| "node".into());
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "node".into());
     format!("{host}-{}", std::process::id())
 }
 
@@ -65,13 +67,20 @@ impl Application {
             crate::seed::seed_demo(&db.pool).await.context("seeding the demo workspace")?;
             tracing::info!("demo workspace ready: the sign-in page lists its accounts");
         } else if app::auth::repo::count_active_admins(&db.pool).await? == 0 {
-            tracing::warn!("no administrator exists yet: create one with `helios create-admin --email you@example.com`");
+            tracing::warn!(
+                "no administrator exists yet: create one with `helios create-admin --email you@example.com`"
+            );
         }
-        let listener = TcpListener::bind(config.addr).await.with_context(|| format!("cannot listen on {}", config.addr))?;
+        let listener =
+            TcpListener::bind(config.addr).await.with_context(|| format!("cannot listen on {}", config.addr))?;
         let addr = listener.local_addr()?;
         let app_state = AppState {
             db: db.pool.clone(),
-            config: Arc::new(RuntimeConfig { demo: opts.demo, secure_cookies: config.secure_cookies(), ..Default::default() }),
+            config: Arc::new(RuntimeConfig {
+                demo: opts.demo,
+                secure_cookies: config.secure_cookies(),
+                ..Default::default()
+            }),
             leptos_options: leptos_options(&config, addr)?,
         };
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
@@ -110,7 +119,10 @@ impl Application {
 
     /// Serves until `stop` resolves, then drains requests, stops workers and the
     /// embedded database.
-    pub async fn run_until_stopped(self, stop: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until_stopped(
+        self,
+        stop: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let Application { listener, router, db, tasks, shutdown_tx, addr } = self;
         tracing::info!(%addr, "Helios is listening on http://{addr}");
         let tx = shutdown_tx.clone();

@@ -6,8 +6,15 @@ use serde_json::json;
 use std::process::Command;
 
 fn verify(database_url: &str) -> (i32, String) {
-    let out = Command::new(common::helios_bin()).args(["audit", "verify"]).env("DATABASE_URL", database_url).output().expect("run helios");
-    (out.status.code().unwrap_or(-1), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    let out = Command::new(common::helios_bin())
+        .args(["audit", "verify"])
+        .env("DATABASE_URL", database_url)
+        .output()
+        .expect("run helios");
+    (
+        out.status.code().unwrap_or(-1),
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+    )
 }
 
 #[tokio::test]
@@ -33,10 +40,18 @@ async fn verify_counts_an_intact_chain_and_names_the_first_edited_row() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains(&format!("{rows} rows verified")), "{out}");
 
-    let target: i64 = sqlx::query_scalar("select id from audit_log where action = 'team.create' order by id limit 1 offset 1").fetch_one(&app.pool).await.unwrap();
+    let target: i64 =
+        sqlx::query_scalar("select id from audit_log where action = 'team.create' order by id limit 1 offset 1")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     let mut tx = app.pool.begin().await.unwrap();
     sqlx::query("alter table audit_log disable trigger audit_log_no_update").execute(&mut *tx).await.unwrap();
-    sqlx::query("update audit_log set after = '{\"name\": \"Mallory\"}' where id = $1").bind(target).execute(&mut *tx).await.unwrap();
+    sqlx::query("update audit_log set after = '{\"name\": \"Mallory\"}' where id = $1")
+        .bind(target)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
     sqlx::query("alter table audit_log enable trigger audit_log_no_update").execute(&mut *tx).await.unwrap();
     tx.commit().await.unwrap();
 
@@ -78,7 +93,13 @@ async fn admin_changes_are_audited_with_before_and_after_and_no_secrets() {
     )
     .await;
     assert_eq!(status, 200, "{user}");
-    let (status, _) = call(&app, &admin, "users/update", json!({ "id": user["id"], "email": "new.hire@example.com", "display_name": "New Hire", "role": "manager" })).await;
+    let (status, _) = call(
+        &app,
+        &admin,
+        "users/update",
+        json!({ "id": user["id"], "email": "new.hire@example.com", "display_name": "New Hire", "role": "manager" }),
+    )
+    .await;
     assert_eq!(status, 200);
     let (status, page) = call(&app, &admin, "audit/list", json!({ "filter": { "action": "user.role_change", "entity_type": "", "actor": "admin@", "from": "", "to": "", "before_id": null } })).await;
     assert_eq!(status, 200);
@@ -86,7 +107,14 @@ async fn admin_changes_are_audited_with_before_and_after_and_no_secrets() {
     assert_eq!(entries.len(), 1);
     assert!(entries[0]["before"].as_str().unwrap().contains("\"agent\""));
     assert!(entries[0]["after"].as_str().unwrap().contains("\"manager\""));
-    let dump: Vec<String> = sqlx::query_scalar("select coalesce(before::text, '') || coalesce(after::text, '') from audit_log").fetch_all(&app.pool).await.unwrap();
-    assert!(dump.iter().all(|row| !row.contains("s3cret-initial-pass") && !row.contains("argon2")), "secrets leaked into the audit log");
+    let dump: Vec<String> =
+        sqlx::query_scalar("select coalesce(before::text, '') || coalesce(after::text, '') from audit_log")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert!(
+        dump.iter().all(|row| !row.contains("s3cret-initial-pass") && !row.contains("argon2")),
+        "secrets leaked into the audit log"
+    );
     app.stop().await;
 }

@@ -5,7 +5,12 @@ use common::{call, spawn_app};
 use serde_json::json;
 
 fn session_cookie(res: &reqwest::Response) -> Option<String> {
-    res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("helios_session=")).map(str::to_string)
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("helios_session="))
+        .map(str::to_string)
 }
 
 async fn login_raw(app: &common::TestApp, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
@@ -83,12 +88,19 @@ async fn changing_the_password_signs_out_other_sessions_but_keeps_this_one() {
     let app = spawn_app().await;
     let here = app.signed_in("team_lead").await;
     let elsewhere = app.signed_in("team_lead").await;
-    let (status, body) =
-        call(&app, &here, "auth/change_password", json!({ "current": common::DEMO_PASSWORD, "new_password": "a brand new passphrase" })).await;
+    let (status, body) = call(
+        &app,
+        &here,
+        "auth/change_password",
+        json!({ "current": common::DEMO_PASSWORD, "new_password": "a brand new passphrase" }),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     assert!(call(&app, &elsewhere, "auth/me", json!({})).await.1.is_null());
     assert_eq!(call(&app, &here, "auth/me", json!({})).await.1["email"], "team.lead@demo.helios.test");
-    let (status, _) = call(&app, &here, "auth/change_password", json!({ "current": "wrong", "new_password": "another passphrase" })).await;
+    let (status, _) =
+        call(&app, &here, "auth/change_password", json!({ "current": "wrong", "new_password": "another passphrase" }))
+            .await;
     assert_eq!(status, 422);
     app.stop().await;
 }
@@ -100,9 +112,21 @@ async fn state_changing_requests_from_another_origin_are_refused() {
     let args = json!({ "email": "agent@demo.helios.test", "password": common::DEMO_PASSWORD });
     let res = plain.post(app.url("/api/auth/login")).json(&args).send().await.unwrap();
     assert_eq!(res.status(), 403, "no Origin, no Referer");
-    let res = plain.post(app.url("/api/auth/login")).header("origin", "http://evil.example").json(&args).send().await.unwrap();
+    let res = plain
+        .post(app.url("/api/auth/login"))
+        .header("origin", "http://evil.example")
+        .json(&args)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
-    let res = plain.post(app.url("/api/auth/login")).header("referer", format!("http://{}/login", app.addr)).json(&args).send().await.unwrap();
+    let res = plain
+        .post(app.url("/api/auth/login"))
+        .header("referer", format!("http://{}/login", app.addr))
+        .json(&args)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200, "a same-site Referer is enough");
     app.stop().await;
 }
@@ -138,7 +162,10 @@ async fn requesters_are_refused_admin_pages_and_strangers_are_sent_to_sign_in() 
     assert!(res.text().await.unwrap().contains("have access to this page"));
     let res = app.client().get(app.url("/admin/settings")).send().await.unwrap();
     assert_eq!(res.status(), 302);
-    assert!(res.headers()["location"].to_str().unwrap().starts_with("/login?next=%2Fadmin%2Fsettings") || res.headers()["location"].to_str().unwrap().starts_with("/login?next=/admin/settings"));
+    assert!(
+        res.headers()["location"].to_str().unwrap().starts_with("/login?next=%2Fadmin%2Fsettings")
+            || res.headers()["location"].to_str().unwrap().starts_with("/login?next=/admin/settings")
+    );
     let admin = app.signed_in("admin").await;
     let res = admin.get(app.url("/admin/settings")).send().await.unwrap();
     assert_eq!(res.status(), 200);

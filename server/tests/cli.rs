@@ -15,7 +15,10 @@ fn helios(args: &[&str], env: &[(&str, &str)], stdin: &str) -> (i32, String) {
         .unwrap();
     child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
-    (out.status.code().unwrap_or(-1), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    (
+        out.status.code().unwrap_or(-1),
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+    )
 }
 
 #[test]
@@ -32,11 +35,18 @@ fn help_describes_every_command() {
 #[tokio::test]
 async fn create_admin_reads_the_password_from_stdin_and_the_account_can_sign_in() {
     let db = common::fresh_database().await;
-    let (code, out) = helios(&["create-admin", "--email", "Boss@Example.com", "--name", "The Boss"], &[("DATABASE_URL", &db)], "correct horse battery\n");
+    let (code, out) = helios(
+        &["create-admin", "--email", "Boss@Example.com", "--name", "The Boss"],
+        &[("DATABASE_URL", &db)],
+        "correct horse battery\n",
+    );
     assert_eq!(code, 0, "{out}");
     let pool = helios_server::db::connect(&db).await.unwrap();
     let (role, hash): (String, String) =
-        sqlx::query_as("select role::text, password_hash from users where email = 'boss@example.com'").fetch_one(&pool).await.unwrap();
+        sqlx::query_as("select role::text, password_hash from users where email = 'boss@example.com'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(role, "admin");
     assert!(app::auth::password::verify("correct horse battery", Some(&hash)));
 }

@@ -45,7 +45,11 @@ async fn an_embedded_cluster_starts_survives_kill_9_and_stops_with_the_server() 
     let status = second.terminate().expect("stops on SIGTERM");
     assert!(status.success(), "{status:?}");
     for pid in [orphan, current] {
-        assert!(!std::path::Path::new(&format!("/proc/{pid}")).exists() || std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| s.contains(") Z ")), "postgres {pid} still running");
+        assert!(
+            !std::path::Path::new(&format!("/proc/{pid}")).exists()
+                || std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| s.contains(") Z ")),
+            "postgres {pid} still running"
+        );
     }
     assert!(!data.join("helios.pid").exists());
     std::fs::remove_dir_all(&data).ok();

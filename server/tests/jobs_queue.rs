@@ -23,10 +23,7 @@ fn kinds(names: &[&str]) -> Vec<String> {
 }
 
 async fn enqueue_now(pool: &PgPool, kind: &str, max_attempts: i32) -> i64 {
-    repo::enqueue(pool, kind, &json!({}), Utc::now(), max_attempts, None)
-        .await
-        .unwrap()
-        .unwrap()
+    repo::enqueue(pool, kind, &json!({}), Utc::now(), max_attempts, None).await.unwrap().unwrap()
 }
 
 /// Polls `check` every 50 ms until it holds; panics after `limit`.
@@ -37,10 +34,7 @@ where
 {
     let deadline = tokio::time::Instant::now() + limit;
     while !check().await {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
         tokio::time::sleep(StdDuration::from_millis(50)).await;
     }
 }
@@ -53,110 +47,57 @@ fn ok_registry(kind: &str) -> Arc<Registry> {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_job_is_claimed_once_completed_by_its_holder_and_deduplicated_by_key(pool: PgPool) {
-    let id = repo::enqueue(
-        &pool,
-        "mail",
-        &json!({"to": "a@b.c"}),
-        Utc::now(),
-        5,
-        Some("k1"),
-    )
-    .await
-    .unwrap()
-    .expect("first enqueue inserts");
-    let again = repo::enqueue(&pool, "mail", &json!({}), Utc::now(), 5, Some("k1"))
+    let id = repo::enqueue(&pool, "mail", &json!({"to": "a@b.c"}), Utc::now(), 5, Some("k1"))
         .await
-        .unwrap();
+        .unwrap()
+        .expect("first enqueue inserts");
+    let again = repo::enqueue(&pool, "mail", &json!({}), Utc::now(), 5, Some("k1")).await.unwrap();
     assert_eq!(again, None, "same dedupe key must not enqueue twice");
 
     let lease = Duration::seconds(30);
-    let job = repo::claim_next(&pool, "w1", &kinds(&["mail"]), lease)
-        .await
-        .unwrap()
-        .unwrap();
+    let job = repo::claim_next(&pool, "w1", &kinds(&["mail"]), lease).await.unwrap().unwrap();
     assert_eq!((job.id, job.kind.as_str(), job.attempts), (id, "mail", 1));
     assert_eq!(job.payload, json!({"to": "a@b.c"}));
-    assert!(repo::claim_next(&pool, "w2", &kinds(&["mail"]), lease)
-        .await
-        .unwrap()
-        .is_none());
+    assert!(repo::claim_next(&pool, "w2", &kinds(&["mail"]), lease).await.unwrap().is_none());
 
-    assert!(
-        !repo::complete(&pool, id, "w2").await.unwrap(),
-        "only the holder may complete"
-    );
+    assert!(!repo::complete(&pool, id, "w2").await.unwrap(), "only the holder may complete");
     assert!(repo::complete(&pool, id, "w1").await.unwrap());
     let summary = repo::get(&pool, id).await.unwrap().unwrap();
     assert_eq!(summary.status, JobStatus::Done);
     assert!(summary.finished_at.is_some());
-    assert!(repo::claim_next(&pool, "w2", &kinds(&["mail"]), lease)
-        .await
-        .unwrap()
-        .is_none());
+    assert!(repo::claim_next(&pool, "w2", &kinds(&["mail"]), lease).await.unwrap().is_none());
     let counts = repo::counts(&pool).await.unwrap();
-    assert_eq!(
-        (counts.queued, counts.running, counts.done, counts.dead),
-        (0, 0, 1, 0)
-    );
+    assert_eq!((counts.queued, counts.running, counts.done, counts.dead), (0, 0, 1, 0));
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_failing_job_is_retried_with_backoff_then_dies_and_can_be_revived_by_hand(pool: PgPool) {
     let mut registry = Registry::new();
-    registry.register("flaky", |_ctx| async {
-        Err(anyhow::anyhow!("smtp said no"))
-    });
+    registry.register("flaky", |_ctx| async { Err(anyhow::anyhow!("smtp said no")) });
     let worker = Worker::new(pool.clone(), Arc::new(registry));
     let id = enqueue_now(&pool, "flaky", 2).await;
 
     let before = Utc::now();
-    assert_eq!(
-        worker.try_execute_once().await.unwrap(),
-        Some((id, JobStatus::Queued))
-    );
+    assert_eq!(worker.try_execute_once().await.unwrap(), Some((id, JobStatus::Queued)));
     let after = Utc::now();
     let job = repo::get(&pool, id).await.unwrap().unwrap();
     assert_eq!((job.status, job.attempts), (JobStatus::Queued, 1));
     // First retry: 2^1 s plus at most 20 % jitter.
-    assert!(
-        job.run_at >= before + Duration::seconds(2),
-        "run_at {}",
-        job.run_at
-    );
-    assert!(
-        job.run_at <= after + Duration::milliseconds(2400),
-        "run_at {}",
-        job.run_at
-    );
+    assert!(job.run_at >= before + Duration::seconds(2), "run_at {}", job.run_at);
+    assert!(job.run_at <= after + Duration::milliseconds(2400), "run_at {}", job.run_at);
     assert_eq!(job.last_error.as_deref(), Some("smtp said no"));
-    assert_eq!(
-        worker.try_execute_once().await.unwrap(),
-        None,
-        "not due before its backoff"
-    );
+    assert_eq!(worker.try_execute_once().await.unwrap(), None, "not due before its backoff");
 
-    sqlx::query!("update jobs set run_at = now() where id = $1", id)
-        .execute(&pool)
-        .await
-        .unwrap();
-    assert_eq!(
-        worker.try_execute_once().await.unwrap(),
-        Some((id, JobStatus::Dead))
-    );
+    sqlx::query!("update jobs set run_at = now() where id = $1", id).execute(&pool).await.unwrap();
+    assert_eq!(worker.try_execute_once().await.unwrap(), Some((id, JobStatus::Dead)));
     let job = repo::get(&pool, id).await.unwrap().unwrap();
     assert_eq!((job.status, job.attempts), (JobStatus::Dead, 2));
     assert!(job.finished_at.is_some());
 
     assert!(repo::retry_dead(&pool, id).await.unwrap());
     let job = repo::get(&pool, id).await.unwrap().unwrap();
-    assert_eq!(
-        (job.status, job.attempts, job.finished_at),
-        (JobStatus::Queued, 0, None)
-    );
-    assert!(
-        !repo::retry_dead(&pool, id).await.unwrap(),
-        "only dead jobs can be revived"
-    );
+    assert_eq!((job.status, job.attempts, job.finished_at), (JobStatus::Queued, 0, None));
+    assert!(!repo::retry_dead(&pool, id).await.unwrap(), "only dead jobs can be revived");
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -177,11 +118,8 @@ async fn two_workers_on_separate_pools_execute_each_of_fifty_jobs_exactly_once(p
         enqueue_now(&pool, "count", 5).await;
     }
     // A second pool stands in for a second server process.
-    let other_pool = PgPoolOptions::new()
-        .max_connections(3)
-        .connect_with((*pool.connect_options()).clone())
-        .await
-        .unwrap();
+    let other_pool =
+        PgPoolOptions::new().max_connections(3).connect_with((*pool.connect_options()).clone()).await.unwrap();
     let (stop, shutdown) = watch::channel(false);
     let poll = StdDuration::from_millis(20);
     let a = Worker::new(pool.clone(), Arc::clone(&registry)).with_poll(poll);
@@ -190,10 +128,8 @@ async fn two_workers_on_separate_pools_execute_each_of_fifty_jobs_exactly_once(p
     let a = tokio::spawn(a.run_until_stopped(shutdown.clone()));
     let b = tokio::spawn(b.run_until_stopped(shutdown));
 
-    wait_for(StdDuration::from_secs(30), "50 done jobs", || async {
-        repo::counts(&pool).await.unwrap().done == 50
-    })
-    .await;
+    wait_for(StdDuration::from_secs(30), "50 done jobs", || async { repo::counts(&pool).await.unwrap().done == 50 })
+        .await;
     stop.send(true).unwrap();
     let stopped = tokio::time::timeout(StdDuration::from_secs(5), async { (a.await, b.await) });
     let (a, b) = stopped.await.expect("workers stop promptly");
@@ -203,64 +139,40 @@ async fn two_workers_on_separate_pools_execute_each_of_fifty_jobs_exactly_once(p
     other_pool.close().await;
     let runs = runs.lock().unwrap();
     assert_eq!(runs.len(), 50);
-    assert!(
-        runs.values().all(|&n| n == 1),
-        "some job ran twice: {runs:?}"
-    );
+    assert!(runs.values().all(|&n| n == 1), "some job ran twice: {runs:?}");
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_job_whose_worker_died_is_retried_after_its_lease_expires(pool: PgPool) {
     let id = enqueue_now(&pool, "mail", 5).await;
     let lease = Duration::seconds(1);
-    let died = repo::claim_next(&pool, "dead-worker", &kinds(&["mail"]), lease)
-        .await
-        .unwrap();
+    let died = repo::claim_next(&pool, "dead-worker", &kinds(&["mail"]), lease).await.unwrap();
     assert_eq!(died.map(|j| j.id), Some(id));
 
     let worker = Worker::new(pool.clone(), ok_registry("mail"));
-    assert_eq!(
-        worker.try_execute_once().await.unwrap(),
-        None,
-        "lease still valid"
-    );
-    wait_for(
-        StdDuration::from_secs(10),
-        "the job to be re-run",
-        || async { worker.try_execute_once().await.unwrap() == Some((id, JobStatus::Done)) },
-    )
+    assert_eq!(worker.try_execute_once().await.unwrap(), None, "lease still valid");
+    wait_for(StdDuration::from_secs(10), "the job to be re-run", || async {
+        worker.try_execute_once().await.unwrap() == Some((id, JobStatus::Done))
+    })
     .await;
 
     let job = repo::get(&pool, id).await.unwrap().unwrap();
     assert_eq!((job.status, job.attempts), (JobStatus::Done, 2));
-    assert!(
-        !repo::complete(&pool, id, "dead-worker").await.unwrap(),
-        "stale holder is ignored"
-    );
+    assert!(!repo::complete(&pool, id, "dead-worker").await.unwrap(), "stale holder is ignored");
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_job_abandoned_on_its_final_attempt_is_buried_as_dead(pool: PgPool) {
     let id = enqueue_now(&pool, "mail", 1).await;
     let lease = Duration::seconds(1);
-    assert!(
-        repo::claim_next(&pool, "dead-worker", &kinds(&["mail"]), lease)
-            .await
-            .unwrap()
-            .is_some()
-    );
-    wait_for(
-        StdDuration::from_secs(10),
-        "the job to be buried",
-        || async { repo::bury_abandoned(&pool).await.unwrap() == 1 },
-    )
+    assert!(repo::claim_next(&pool, "dead-worker", &kinds(&["mail"]), lease).await.unwrap().is_some());
+    wait_for(StdDuration::from_secs(10), "the job to be buried", || async {
+        repo::bury_abandoned(&pool).await.unwrap() == 1
+    })
     .await;
     let job = repo::get(&pool, id).await.unwrap().unwrap();
     assert_eq!((job.status, job.attempts), (JobStatus::Dead, 1));
-    assert!(repo::claim_next(&pool, "w", &kinds(&["mail"]), lease)
-        .await
-        .unwrap()
-        .is_none());
+    assert!(repo::claim_next(&pool, "w", &kinds(&["mail"]), lease).await.unwrap().is_none());
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -271,19 +183,13 @@ async fn a_panicking_handler_fails_its_job_instead_of_crashing_the_worker(pool: 
     let worker = Worker::new(pool.clone(), Arc::new(registry));
     let boom = enqueue_now(&pool, "boom", 5).await;
 
-    assert_eq!(
-        worker.try_execute_once().await.unwrap(),
-        Some((boom, JobStatus::Queued))
-    );
+    assert_eq!(worker.try_execute_once().await.unwrap(), Some((boom, JobStatus::Queued)));
     let job = repo::get(&pool, boom).await.unwrap().unwrap();
     assert_eq!(job.attempts, 1);
     assert_eq!(job.last_error.as_deref(), Some("handler panicked: kaboom"));
 
     let fine = enqueue_now(&pool, "fine", 5).await;
-    assert_eq!(
-        worker.try_execute_once().await.unwrap(),
-        Some((fine, JobStatus::Done))
-    );
+    assert_eq!(worker.try_execute_once().await.unwrap(), Some((fine, JobStatus::Done)));
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -292,25 +198,10 @@ async fn a_kind_without_a_handler_fails_clearly_and_a_disabled_kind_is_not_claim
     let mail = enqueue_now(&pool, "mail", 5).await;
     let worker = Worker::new(pool.clone(), ok_registry("mail")).with_kinds(|| kinds(&["ghost"]));
 
-    assert_eq!(
-        worker.try_execute_once().await.unwrap(),
-        Some((ghost, JobStatus::Queued))
-    );
-    let error = repo::get(&pool, ghost)
-        .await
-        .unwrap()
-        .unwrap()
-        .last_error
-        .unwrap();
-    assert!(
-        error.starts_with("no handler registered for job kind \"ghost\""),
-        "{error}"
-    );
-    assert_eq!(
-        worker.try_execute_once().await.unwrap(),
-        None,
-        "mail is not enabled"
-    );
+    assert_eq!(worker.try_execute_once().await.unwrap(), Some((ghost, JobStatus::Queued)));
+    let error = repo::get(&pool, ghost).await.unwrap().unwrap().last_error.unwrap();
+    assert!(error.starts_with("no handler registered for job kind \"ghost\""), "{error}");
+    assert_eq!(worker.try_execute_once().await.unwrap(), None, "mail is not enabled");
     let job = repo::get(&pool, mail).await.unwrap().unwrap();
     assert_eq!((job.status, job.attempts), (JobStatus::Queued, 0));
 }
@@ -329,20 +220,16 @@ async fn an_idle_worker_wakes_on_enqueue_long_before_its_poll_interval(pool: PgP
         });
     let (stop, shutdown) = watch::channel(false);
     let running = tokio::spawn(worker.run_until_stopped(shutdown));
-    wait_for(
-        StdDuration::from_secs(10),
-        "the worker to LISTEN",
-        || async {
-            let listening = sqlx::query_scalar!(
-                r#"select count(*) as "n!" from pg_stat_activity
+    wait_for(StdDuration::from_secs(10), "the worker to LISTEN", || async {
+        let listening = sqlx::query_scalar!(
+            r#"select count(*) as "n!" from pg_stat_activity
                where datname = current_database() and query ilike 'listen%'"#
-            )
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-            listening == 1 && claims.load(Ordering::SeqCst) == 1
-        },
-    )
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        listening == 1 && claims.load(Ordering::SeqCst) == 1
+    })
     .await;
 
     let id = enqueue_now(&pool, "mail", 5).await;
@@ -352,85 +239,52 @@ async fn an_idle_worker_wakes_on_enqueue_long_before_its_poll_interval(pool: PgP
     .await;
 
     stop.send(true).unwrap();
-    tokio::time::timeout(StdDuration::from_secs(2), running)
-        .await
-        .expect("an idle worker stops promptly")
-        .unwrap();
+    tokio::time::timeout(StdDuration::from_secs(2), running).await.expect("an idle worker stops promptly").unwrap();
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn two_concurrent_ticks_enqueue_a_due_schedule_exactly_once(pool: PgPool) {
-    let digest = Schedule {
-        name: "digest",
-        kind: "digest",
-        cron: "0 0 * * * *".into(),
-    };
+    let digest = Schedule { name: "digest", kind: "digest", cron: "0 0 * * * *".into() };
     scheduler::install(&pool, &[digest]).await.unwrap();
-    let pending =
-        sqlx::query_scalar!("select next_run_at from job_schedules where name = 'digest'")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let pending = sqlx::query_scalar!("select next_run_at from job_schedules where name = 'digest'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     let now = pending + Duration::seconds(3);
 
     let (a, b) = tokio::join!(scheduler::tick(&pool, now), scheduler::tick(&pool, now));
     assert_eq!(a.unwrap() + b.unwrap(), 1);
-    let jobs = sqlx::query!("select dedupe_key, payload from jobs where kind = 'digest'")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
+    let jobs =
+        sqlx::query!("select dedupe_key, payload from jobs where kind = 'digest'").fetch_all(&pool).await.unwrap();
     assert_eq!(jobs.len(), 1);
     let tick_text = pending.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    assert_eq!(
-        jobs[0].dedupe_key.as_deref(),
-        Some(format!("schedule:digest:{tick_text}").as_str())
-    );
+    assert_eq!(jobs[0].dedupe_key.as_deref(), Some(format!("schedule:digest:{tick_text}").as_str()));
     assert_eq!(jobs[0].payload, json!({ "scheduled_for": tick_text }));
 
-    assert_eq!(
-        scheduler::tick(&pool, now + Duration::seconds(1))
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(scheduler::tick(&pool, now + Duration::seconds(1)).await.unwrap(), 0);
     let next_hour = pending + Duration::hours(1);
     assert_eq!(scheduler::tick(&pool, next_hour).await.unwrap(), 1);
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn reinstalling_a_schedule_keeps_its_pending_tick_unless_the_cron_changed(pool: PgPool) {
-    let every = |cron: &str| Schedule {
-        name: "sweep",
-        kind: "sweep",
-        cron: cron.into(),
-    };
+    let every = |cron: &str| Schedule { name: "sweep", kind: "sweep", cron: cron.into() };
     let next_run = || async {
         sqlx::query_scalar!("select next_run_at from job_schedules where name = 'sweep'")
             .fetch_one(&pool)
             .await
             .unwrap()
     };
-    scheduler::install(&pool, &[every("0 0 3 * * *")])
-        .await
-        .unwrap();
+    scheduler::install(&pool, &[every("0 0 3 * * *")]).await.unwrap();
     let parked = Utc::now() - Duration::days(2);
-    sqlx::query!("update job_schedules set next_run_at = $1", parked)
-        .execute(&pool)
-        .await
-        .unwrap();
+    sqlx::query!("update job_schedules set next_run_at = $1", parked).execute(&pool).await.unwrap();
     let parked = next_run().await; // as stored (microseconds)
 
-    scheduler::install(&pool, &[every("0 0 3 * * *")])
-        .await
-        .unwrap();
+    scheduler::install(&pool, &[every("0 0 3 * * *")]).await.unwrap();
     assert_eq!(next_run().await, parked);
-    scheduler::install(&pool, &[every("0 30 3 * * *")])
-        .await
-        .unwrap();
+    scheduler::install(&pool, &[every("0 30 3 * * *")]).await.unwrap();
     assert!(next_run().await > Utc::now());
-    assert!(scheduler::install(&pool, &[every("not cron")])
-        .await
-        .is_err());
+    assert!(scheduler::install(&pool, &[every("not cron")]).await.is_err());
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -439,24 +293,14 @@ async fn the_job_list_pages_newest_first_and_filters_by_status(pool: PgPool) {
     for _ in 0..5 {
         ids.push(enqueue_now(&pool, "mail", 5).await);
     }
-    let job = repo::claim_next(&pool, "w", &kinds(&["mail"]), Duration::seconds(30))
-        .await
-        .unwrap();
+    let job = repo::claim_next(&pool, "w", &kinds(&["mail"]), Duration::seconds(30)).await.unwrap();
     let running = job.unwrap().id;
 
     let page = repo::list(&pool, None, None, 3).await.unwrap();
     let page_ids: Vec<i64> = page.iter().map(|j| j.id).collect();
     assert_eq!(page_ids, vec![ids[4], ids[3], ids[2]]);
     let rest = repo::list(&pool, None, Some(ids[2]), 3).await.unwrap();
-    assert_eq!(
-        rest.iter().map(|j| j.id).collect::<Vec<_>>(),
-        vec![ids[1], ids[0]]
-    );
-    let only_running = repo::list(&pool, Some(JobStatus::Running), None, 10)
-        .await
-        .unwrap();
-    assert_eq!(
-        only_running.iter().map(|j| j.id).collect::<Vec<_>>(),
-        vec![running]
-    );
+    assert_eq!(rest.iter().map(|j| j.id).collect::<Vec<_>>(), vec![ids[1], ids[0]]);
+    let only_running = repo::list(&pool, Some(JobStatus::Running), None, 10).await.unwrap();
+    assert_eq!(only_running.iter().map(|j| j.id).collect::<Vec<_>>(), vec![running]);
 }

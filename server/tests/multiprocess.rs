@@ -38,9 +38,15 @@ async fn an_event_committed_through_one_process_reaches_a_websocket_on_the_other
     assert!(hello.to_text().unwrap().contains("\"hello\""), "{hello:?}");
 
     let started = Instant::now();
-    let res = client_a.post(a.url("/api/settings/set_module")).json(&json!({ "module": "vault", "enabled": false })).send().await.unwrap();
+    let res = client_a
+        .post(a.url("/api/settings/set_module"))
+        .json(&json!({ "module": "vault", "enabled": false }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
-    let msg = tokio::time::timeout(Duration::from_secs(1), ws.next()).await.expect("event within 1 s").unwrap().unwrap();
+    let msg =
+        tokio::time::timeout(Duration::from_secs(1), ws.next()).await.expect("event within 1 s").unwrap().unwrap();
     assert_eq!(msg, Message::Text(r#"{"type":"settings_changed"}"#.into()));
     eprintln!("cross-process event latency: {:?}", started.elapsed());
 }
@@ -67,16 +73,27 @@ async fn two_processes_run_a_scheduled_job_exactly_once_per_tick() {
     let ticks = eventually(Duration::from_secs(30), || {
         let pool = pool.clone();
         async move {
-            let n: i64 = sqlx::query_scalar("select count(distinct entity_id) from audit_log where action = 'test.tick'").fetch_one(&pool).await.ok()?;
+            let n: i64 =
+                sqlx::query_scalar("select count(distinct entity_id) from audit_log where action = 'test.tick'")
+                    .fetch_one(&pool)
+                    .await
+                    .ok()?;
             (n >= 6).then_some(n)
         }
     })
     .await
     .expect("six ticks within 30 s");
-    let dupes: Vec<(String, i64)> =
-        sqlx::query_as("select entity_id, count(*) from audit_log where action = 'test.tick' group by 1 having count(*) > 1").fetch_all(&pool).await.unwrap();
+    let dupes: Vec<(String, i64)> = sqlx::query_as(
+        "select entity_id, count(*) from audit_log where action = 'test.tick' group by 1 having count(*) > 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
     assert!(dupes.is_empty(), "ticks ran more than once: {dupes:?}");
-    let nodes: i64 = sqlx::query_scalar("select count(distinct actor_label) from audit_log where action = 'test.tick'").fetch_one(&pool).await.unwrap();
+    let nodes: i64 = sqlx::query_scalar("select count(distinct actor_label) from audit_log where action = 'test.tick'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     eprintln!("{ticks} ticks, executed by {nodes} process(es)");
 }
 
@@ -86,11 +103,18 @@ async fn a_job_whose_process_is_killed_mid_run_is_retried_by_another() {
     let env = [("DATABASE_URL", db.as_str()), ("HELIOS_TEST_JOBS", "1")];
     let mut a = Helios::serve(&[], &env, false);
     let pool = helios_server::db::connect(&db).await.unwrap();
-    let id = app::jobs::repo::enqueue(&pool, "test.sleep", &json!({ "seconds": 3 }), chrono::Utc::now(), 5, None).await.unwrap().unwrap();
+    let id = app::jobs::repo::enqueue(&pool, "test.sleep", &json!({ "seconds": 3 }), chrono::Utc::now(), 5, None)
+        .await
+        .unwrap()
+        .unwrap();
     eventually(Duration::from_secs(20), || {
         let pool = pool.clone();
         async move {
-            let s: String = sqlx::query_scalar("select status::text from jobs where id = $1").bind(id).fetch_one(&pool).await.ok()?;
+            let s: String = sqlx::query_scalar("select status::text from jobs where id = $1")
+                .bind(id)
+                .fetch_one(&pool)
+                .await
+                .ok()?;
             (s == "running").then_some(())
         }
     })
@@ -101,13 +125,20 @@ async fn a_job_whose_process_is_killed_mid_run_is_retried_by_another() {
     let attempts = eventually(Duration::from_secs(30), || {
         let pool = pool.clone();
         async move {
-            let (s, n): (String, i32) = sqlx::query_as("select status::text, attempts from jobs where id = $1").bind(id).fetch_one(&pool).await.ok()?;
+            let (s, n): (String, i32) = sqlx::query_as("select status::text, attempts from jobs where id = $1")
+                .bind(id)
+                .fetch_one(&pool)
+                .await
+                .ok()?;
             (s == "done").then_some(n)
         }
     })
     .await
     .expect("job completes on B");
     assert_eq!(attempts, 2);
-    let done: i64 = sqlx::query_scalar("select count(*) from audit_log where action = 'test.sleep.done'").fetch_one(&pool).await.unwrap();
+    let done: i64 = sqlx::query_scalar("select count(*) from audit_log where action = 'test.sleep.done'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(done, 1, "the killed run never finished, the retry did once");
 }

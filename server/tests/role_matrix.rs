@@ -32,8 +32,12 @@ fn args(endpoint: &str) -> Value {
         "settings/set_module" => json!({ "module": "vault", "enabled": true }),
         "settings/update_labels" => json!({ "labels": [] }),
         "settings/update_branding" => json!({ "org_name": "Acme Corp", "accent": "#6366f1" }),
-        "users/list" => json!({ "query": { "search": "", "role": null, "include_inactive": false, "after_email": null } }),
-        "users/create" => json!({ "email": "not-an-email", "display_name": "X", "role": "agent", "password": "long enough password" }),
+        "users/list" => {
+            json!({ "query": { "search": "", "role": null, "include_inactive": false, "after_email": null } })
+        }
+        "users/create" => {
+            json!({ "email": "not-an-email", "display_name": "X", "role": "agent", "password": "long enough password" })
+        }
         "users/update" => json!({ "id": nobody, "email": "x@example.com", "display_name": "X", "role": "agent" }),
         "users/set_active" => json!({ "id": nobody, "active": true }),
         "users/reset_password" => json!({ "id": nobody, "password": "long enough password" }),
@@ -41,7 +45,9 @@ fn args(endpoint: &str) -> Value {
         "teams/update" => json!({ "id": nobody, "name": "X", "description": "" }),
         "teams/delete" => json!({ "id": nobody }),
         "teams/set_member" => json!({ "team": nobody, "user_id": nobody, "member": true }),
-        "audit/list" => json!({ "filter": { "action": "", "entity_type": "", "actor": "", "from": "", "to": "", "before_id": null } }),
+        "audit/list" => {
+            json!({ "filter": { "action": "", "entity_type": "", "actor": "", "from": "", "to": "", "before_id": null } })
+        }
         "jobs/list" => json!({ "status": null, "before_id": null }),
         "jobs/retry" => json!({ "id": 999999999 }),
         _ => json!({}),
@@ -62,9 +68,8 @@ fn documented() -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn every_server_function_is_documented_and_registered() {
-    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
-        .map(|(p, _)| p.trim_start_matches("/api/").to_string())
-        .collect();
+    let registered: BTreeSet<String> =
+        leptos::server_fn::axum::server_fn_paths().map(|(p, _)| p.trim_start_matches("/api/").to_string()).collect();
     let documented: BTreeSet<String> = documented().into_iter().map(|(e, _)| e).collect();
     assert!(!registered.is_empty());
     assert_eq!(registered, documented, "docs/api.md and the registered server functions differ");
@@ -93,7 +98,9 @@ async fn each_role_is_allowed_or_refused_exactly_as_documented() {
     for (endpoint, permission) in &ordered {
         let (status, body) = send(&app, &anonymous, endpoint).await;
         match allowed(permission) {
-            None if status == 401 || status == 403 => failures.push(format!("anonymous refused {endpoint}: {status} {body}")),
+            None if status == 401 || status == 403 => {
+                failures.push(format!("anonymous refused {endpoint}: {status} {body}"))
+            }
             Some(_) if status != 401 => failures.push(format!("anonymous got {status} from {endpoint}, expected 401")),
             _ => {}
         }

@@ -13,7 +13,8 @@ async fn a_disabled_module_leaves_navigation_and_refuses_its_pages_and_functions
     assert!(page.contains("data-nav=\"service_desk\""), "enabled module is in the nav");
     assert_eq!(call(&app, &agent, "desk/views", json!({})).await.0, 200);
 
-    let (status, body) = call(&app, &admin, "settings/set_module", json!({ "module": "service_desk", "enabled": false })).await;
+    let (status, body) =
+        call(&app, &admin, "settings/set_module", json!({ "module": "service_desk", "enabled": false })).await;
     assert_eq!(status, 200, "{body}");
 
     let (status, body) = call(&app, &agent, "desk/views", json!({})).await;
@@ -25,7 +26,10 @@ async fn a_disabled_module_leaves_navigation_and_refuses_its_pages_and_functions
     assert!(page.contains("Service desk is switched off"));
     assert!(!page.contains("data-nav=\"service_desk\""), "disabled module must leave the nav");
 
-    let n: i64 = sqlx::query_scalar("select count(*) from audit_log where action = 'settings.modules.update'").fetch_one(&app.pool).await.unwrap();
+    let n: i64 = sqlx::query_scalar("select count(*) from audit_log where action = 'settings.modules.update'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(n, 1);
     app.stop().await;
 }
@@ -70,7 +74,8 @@ async fn a_logo_upload_accepts_images_refuses_other_files_and_is_served_safely()
     let app = spawn_app().await;
     let admin = app.signed_in("admin").await;
     let png: Vec<u8> = [b"\x89PNG\r\n\x1a\n".as_slice(), &[0u8; 64]].concat();
-    let form = reqwest::multipart::Form::new().part("logo", reqwest::multipart::Part::bytes(png.clone()).file_name("logo.png"));
+    let form = reqwest::multipart::Form::new()
+        .part("logo", reqwest::multipart::Part::bytes(png.clone()).file_name("logo.png"));
     let res = admin.post(app.url("/api/settings/upload_logo")).multipart(form).send().await.unwrap();
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let res = reqwest::get(app.url("/branding/logo")).await.unwrap();
@@ -78,7 +83,8 @@ async fn a_logo_upload_accepts_images_refuses_other_files_and_is_served_safely()
     assert!(res.headers()["content-security-policy"].to_str().unwrap().contains("sandbox"));
     assert_eq!(res.bytes().await.unwrap().to_vec(), png);
 
-    let form = reqwest::multipart::Form::new().part("logo", reqwest::multipart::Part::bytes(b"#!/bin/sh\necho hi".to_vec()).file_name("logo.png"));
+    let form = reqwest::multipart::Form::new()
+        .part("logo", reqwest::multipart::Part::bytes(b"#!/bin/sh\necho hi".to_vec()).file_name("logo.png"));
     let res = admin.post(app.url("/api/settings/upload_logo")).multipart(form).send().await.unwrap();
     assert_eq!(res.status(), 422);
     let res = reqwest::get(app.url("/branding/logo")).await.unwrap();
@@ -90,7 +96,8 @@ async fn a_logo_upload_accepts_images_refuses_other_files_and_is_served_safely()
 async fn the_accent_colour_reaches_pages_through_a_stylesheet() {
     let app = spawn_app().await;
     let admin = app.signed_in("admin").await;
-    let (status, _) = call(&app, &admin, "settings/update_branding", json!({ "org_name": "Globex", "accent": "#0EA5E9" })).await;
+    let (status, _) =
+        call(&app, &admin, "settings/update_branding", json!({ "org_name": "Globex", "accent": "#0EA5E9" })).await;
     assert_eq!(status, 200);
     let css = reqwest::get(app.url("/branding/theme.css")).await.unwrap().text().await.unwrap();
     assert!(css.contains("--accent: #0ea5e9"), "{css}");

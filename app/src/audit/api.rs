@@ -15,11 +15,13 @@ pub async fn list_audit(filter: AuditFilter) -> Result<AuditPage, AppError> {
             if s.is_empty() {
                 return Ok(None);
             }
-            let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| AppError::field(field, "Use a date like 2026-11-26."))?;
+            let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| AppError::field(field, "Use a date like 2026-11-26."))?;
             Ok(Some((d + chrono::Duration::days(plus_days)).and_hms_opt(0, 0, 0).ok_or(AppError::Internal)?.and_utc()))
         };
         let nonempty = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-        let (action, entity_type, actor) = (nonempty(&filter.action), nonempty(&filter.entity_type), nonempty(&filter.actor));
+        let (action, entity_type, actor) =
+            (nonempty(&filter.action), nonempty(&filter.entity_type), nonempty(&filter.actor));
         let limit = super::model::AUDIT_PAGE_SIZE;
         let mut entries = super::repo::list(
             &st.db,

@@ -104,9 +104,14 @@ pub async fn distinct_actions(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Strin
 /// Result of walking the chain.
 #[derive(Debug, PartialEq, Eq)]
 pub enum ChainCheck {
-    Intact { rows: u64 },
+    Intact {
+        rows: u64,
+    },
     /// The first row whose stored hash or link does not match.
-    Broken { id: i64, reason: &'static str },
+    Broken {
+        id: i64,
+        reason: &'static str,
+    },
 }
 
 /// Recomputes every hash in id order (streamed, constant memory).
@@ -121,10 +126,16 @@ pub async fn verify_chain(db: &sqlx::PgPool) -> sqlx::Result<ChainCheck> {
     let mut n = 0u64;
     while let Some(r) = rows.try_next().await? {
         if r.prev_hash != prev {
-            return Ok(ChainCheck::Broken { id: r.id, reason: "its prev_hash does not match the previous row (a row was removed, inserted or re-hashed)" });
+            return Ok(ChainCheck::Broken {
+                id: r.id,
+                reason: "its prev_hash does not match the previous row (a row was removed, inserted or re-hashed)",
+            });
         }
         if r.recomputed != r.hash {
-            return Ok(ChainCheck::Broken { id: r.id, reason: "its content does not match its hash (the row was edited)" });
+            return Ok(ChainCheck::Broken {
+                id: r.id,
+                reason: "its content does not match its hash (the row was edited)",
+            });
         }
         prev = r.hash;
         n += 1;

@@ -117,7 +117,16 @@ pub mod server {
         repo::insert_session(&mut *tx, &hash_token(&token), row.id, expires, &ip, &user_agent()).await?;
         repo::clear_failed_attempts(&mut *tx, &email).await?;
         let user = repo::find_user_by_session(&mut *tx, &hash_token(&token)).await?.ok_or(AppError::Internal)?;
-        record(&mut *tx, &Actor::user(&user), "auth.login", "user", &user.id.to_string(), None, Some(&serde_json::json!({ "ip": ip }))).await?;
+        record(
+            &mut *tx,
+            &Actor::user(&user),
+            "auth.login",
+            "user",
+            &user.id.to_string(),
+            None,
+            Some(&serde_json::json!({ "ip": ip })),
+        )
+        .await?;
         tx.commit().await?;
         set_session_cookie(&token, st.config.session_ttl.num_seconds(), st.config.secure_cookies);
         Ok(user)
@@ -137,7 +146,15 @@ pub mod server {
         record(&mut *tx, &Actor::user(user), "user.password_change", "user", &user.id.to_string(), None, None).await?;
         // Keep this browser signed in with a fresh session.
         let token = new_token();
-        repo::insert_session(&mut *tx, &hash_token(&token), user.id, Utc::now() + st.config.session_ttl, &client_ip(), &user_agent()).await?;
+        repo::insert_session(
+            &mut *tx,
+            &hash_token(&token),
+            user.id,
+            Utc::now() + st.config.session_ttl,
+            &client_ip(),
+            &user_agent(),
+        )
+        .await?;
         tx.commit().await?;
         set_session_cookie(&token, st.config.session_ttl.num_seconds(), st.config.secure_cookies);
         Ok(())

@@ -7,6 +7,10 @@ pub fn accounts() -> Vec<DemoAccount> {
     Role::ALL
         .into_iter()
         .rev()
-        .map(|role| DemoAccount { email: format!("{}@demo.helios.test", role.as_str().replace('_', ".")), password: DEMO_PASSWORD.into(), role })
+        .map(|role| DemoAccount {
+            email: format!("{}@demo.helios.test", role.as_str().replace('_', ".")),
+            password: DEMO_PASSWORD.into(),
+            role,
+        })
         .collect()
 }

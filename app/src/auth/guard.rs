@@ -102,13 +102,17 @@ pub async fn respond<T>(fut: impl std::future::Future<Output = AppResult<T>>) ->
 /// Client address for rate limiting: the socket peer (proxies are not trusted).
 pub fn client_ip() -> String {
     use_context::<Parts>()
-        .and_then(|p| p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string()))
+        .and_then(|p| {
+            p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string())
+        })
         .unwrap_or_else(|| "unknown".into())
 }
 
 pub fn user_agent() -> String {
     use_context::<Parts>()
-        .and_then(|p| p.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(300).collect()))
+        .and_then(|p| {
+            p.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(300).collect())
+        })
         .unwrap_or_default()
 }
 

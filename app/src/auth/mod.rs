@@ -1,10 +1,10 @@
 //! Accounts, sessions, roles and permissions.
 pub mod api;
 pub mod demo;
-pub mod model;
-pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod guard;
+pub mod model;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]

@@ -45,7 +45,8 @@ pub async fn hash_async(password: String) -> anyhow::Result<String> {
     tokio::task::spawn_blocking(move || hash(&password)).await?
 }
 
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Q3h3X0NwMG5WQm1tT2p0dEJ0Z2h3cHFmb2FkS2RnZ2o";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Q3h3X0NwMG5WQm1tT2p0dEJ0Z2h3cHFmb2FkS2RnZ2o";
 
 #[cfg(test)]
 mod tests {

@@ -1,9 +1,9 @@
 //! The console page. Until tickets land it shows the saved views and an empty queue.
+use super::api::list_views;
 use crate::auth::model::Permission;
 use crate::context::plural;
 use crate::settings::model::{Entity, Module};
 use crate::ui::{Guarded, Kbd, PageHeader, BTN_PRIMARY, TH};
-use super::api::list_views;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -10,10 +10,7 @@ use std::fmt;
 /// Where a job is in its life cycle (Postgres enum `job_status`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-#[cfg_attr(
-    feature = "ssr",
-    sqlx(type_name = "job_status", rename_all = "snake_case")
-)]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "job_status", rename_all = "snake_case"))]
 #[serde(rename_all = "snake_case")]
 pub enum JobStatus {
     /// Waiting for `run_at` to pass and a worker to claim it.
@@ -28,12 +25,7 @@ pub enum JobStatus {
 
 impl JobStatus {
     /// Every status, in life-cycle order (handy for filters in the UI).
-    pub const ALL: [JobStatus; 4] = [
-        JobStatus::Queued,
-        JobStatus::Running,
-        JobStatus::Done,
-        JobStatus::Dead,
-    ];
+    pub const ALL: [JobStatus; 4] = [JobStatus::Queued, JobStatus::Running, JobStatus::Done, JobStatus::Dead];
 
     /// The lowercase name, identical to the database label and the JSON form.
     pub fn as_str(self) -> &'static str {

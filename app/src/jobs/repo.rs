@@ -161,11 +161,7 @@ pub async fn extend_lease(
 }
 
 /// Marks a job this worker holds as done. `false` if the lease was lost.
-pub async fn complete(
-    exec: impl PgExecutor<'_>,
-    id: i64,
-    worker_id: &str,
-) -> Result<bool, sqlx::Error> {
+pub async fn complete(exec: impl PgExecutor<'_>, id: i64, worker_id: &str) -> Result<bool, sqlx::Error> {
     let done = sqlx::query!(
         r#"
         update jobs
@@ -371,10 +367,7 @@ pub async fn upsert_schedule(
 }
 
 /// Enabled schedules whose next tick is at or before `now`.
-pub async fn due_schedules(
-    exec: impl PgExecutor<'_>,
-    now: DateTime<Utc>,
-) -> Result<Vec<ScheduleRow>, sqlx::Error> {
+pub async fn due_schedules(exec: impl PgExecutor<'_>, now: DateTime<Utc>) -> Result<Vec<ScheduleRow>, sqlx::Error> {
     sqlx::query_as!(
         ScheduleRow,
         r#"

@@ -73,12 +73,16 @@ pub async fn upload_logo(data: MultipartData) -> Result<(), AppError> {
         let st = state()?;
         let mut form = data.into_inner().ok_or(AppError::Internal)?;
         let mut upload: Option<Vec<u8>> = None;
-        while let Some(mut field) = form.next_field().await.map_err(|e| AppError::invalid(format!("Unreadable upload: {e}")))? {
+        while let Some(mut field) =
+            form.next_field().await.map_err(|e| AppError::invalid(format!("Unreadable upload: {e}")))?
+        {
             if field.name() != Some("logo") {
                 continue;
             }
             let mut bytes = Vec::new();
-            while let Some(chunk) = field.chunk().await.map_err(|e| AppError::invalid(format!("Unreadable upload: {e}")))? {
+            while let Some(chunk) =
+                field.chunk().await.map_err(|e| AppError::invalid(format!("Unreadable upload: {e}")))?
+            {
                 bytes.extend_from_slice(&chunk);
                 if bytes.len() > super::model::MAX_LOGO_BYTES {
                     return Err(AppError::field("logo", "The logo must be at most 512 KB."));
@@ -120,7 +124,12 @@ pub mod server {
     pub async fn load_public(db: &PgPool, demo: bool) -> AppResult<PublicSettings> {
         let mut branding = repo::load_branding(db).await?;
         branding.logo_version = repo::find_logo(db).await?.map(|l| l.version);
-        Ok(PublicSettings { branding, modules: repo::load_modules(db).await?, labels: repo::load_labels(db).await?, demo })
+        Ok(PublicSettings {
+            branding,
+            modules: repo::load_modules(db).await?,
+            labels: repo::load_labels(db).await?,
+            demo,
+        })
     }
 
     /// Saves one setting document, audits before/after and tells every tab.
@@ -131,7 +140,16 @@ pub mod server {
         sqlx::query!("select pg_advisory_xact_lock(hashtext($1))", key).execute(&mut *tx).await?;
         let before = repo::find_raw(&mut *tx, key).await?;
         repo::upsert(&mut *tx, key, &after, Some(user.id)).await?;
-        record(&mut *tx, &Actor::user(user), &format!("settings.{key}.update"), "setting", key, before.as_ref(), Some(&after)).await?;
+        record(
+            &mut *tx,
+            &Actor::user(user),
+            &format!("settings.{key}.update"),
+            "setting",
+            key,
+            before.as_ref(),
+            Some(&after),
+        )
+        .await?;
         publish(&mut *tx, Audience::Everyone, LiveEvent::SettingsChanged).await?;
         tx.commit().await?;
         Ok(())

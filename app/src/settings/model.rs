@@ -88,8 +88,7 @@ impl Module {
     /// The module owning a path, e.g. `/desk/tickets/4` → ServiceDesk.
     pub fn for_path(path: &str) -> Option<Module> {
         Module::ALL.into_iter().find(|m| {
-            m.route()
-                .is_some_and(|r| path == r || path.strip_prefix(r).is_some_and(|rest| rest.starts_with('/')))
+            m.route().is_some_and(|r| path == r || path.strip_prefix(r).is_some_and(|rest| rest.starts_with('/')))
         })
     }
 }

@@ -72,7 +72,13 @@ pub mod server {
         Audience::WithPermission { permission: Permission::DirectoryView }
     }
 
-    pub async fn save(db: &PgPool, user: &CurrentUser, id: Option<TeamId>, name: &str, description: &str) -> AppResult<TeamId> {
+    pub async fn save(
+        db: &PgPool,
+        user: &CurrentUser,
+        id: Option<TeamId>,
+        name: &str,
+        description: &str,
+    ) -> AppResult<TeamId> {
         let name = parse_team_name(name).map_err(|m| AppError::field("name", m))?;
         let description = description.trim();
         if description.chars().count() > 500 {
@@ -83,14 +89,25 @@ pub mod server {
         let id = match id {
             None => {
                 let id = repo::insert(&mut *tx, &name, description).await.map_err(|e| on_constraint(e, &NAME_TAKEN))?;
-                record(&mut *tx, &Actor::user(user), "team.create", "team", &id.to_string(), None, Some(&after)).await?;
+                record(&mut *tx, &Actor::user(user), "team.create", "team", &id.to_string(), None, Some(&after))
+                    .await?;
                 id
             }
             Some(id) => {
-                let (old_name, old_desc) = repo::find(&mut *tx, id).await?.ok_or_else(|| AppError::NotFound("Team".into()))?;
+                let (old_name, old_desc) =
+                    repo::find(&mut *tx, id).await?.ok_or_else(|| AppError::NotFound("Team".into()))?;
                 repo::update(&mut *tx, id, &name, description).await.map_err(|e| on_constraint(e, &NAME_TAKEN))?;
                 let before = json!({ "name": old_name, "description": old_desc });
-                record(&mut *tx, &Actor::user(user), "team.update", "team", &id.to_string(), Some(&before), Some(&after)).await?;
+                record(
+                    &mut *tx,
+                    &Actor::user(user),
+                    "team.update",
+                    "team",
+                    &id.to_string(),
+                    Some(&before),
+                    Some(&after),
+                )
+                .await?;
                 id
             }
         };
@@ -110,7 +127,13 @@ pub mod server {
         Ok(())
     }
 
-    pub async fn set_member(db: &PgPool, user: &CurrentUser, team: TeamId, member_id: UserId, member: bool) -> AppResult<()> {
+    pub async fn set_member(
+        db: &PgPool,
+        user: &CurrentUser,
+        team: TeamId,
+        member_id: UserId,
+        member: bool,
+    ) -> AppResult<()> {
         let mut tx = db.begin().await?;
         repo::find(&mut *tx, team).await?.ok_or_else(|| AppError::NotFound("Team".into()))?;
         let changed = if member {

@@ -5,9 +5,10 @@ use sqlx::PgExecutor;
 
 /// All teams with their members, in two queries (no N+1).
 pub async fn list(db: &sqlx::PgPool) -> sqlx::Result<Vec<Team>> {
-    let teams = sqlx::query!(r#"select id as "id: TeamId", name::text as "name!", description from teams order by name"#)
-        .fetch_all(db)
-        .await?;
+    let teams =
+        sqlx::query!(r#"select id as "id: TeamId", name::text as "name!", description from teams order by name"#)
+            .fetch_all(db)
+            .await?;
     let members = sqlx::query!(
         r#"select m.team_id as "team_id: TeamId", u.id as "user_id: UserId", u.display_name, u.email::text as "email!"
            from team_members m join users u on u.id = m.user_id order by u.display_name"#
@@ -21,7 +22,11 @@ pub async fn list(db: &sqlx::PgPool) -> sqlx::Result<Vec<Team>> {
             members: members
                 .iter()
                 .filter(|m| m.team_id == t.id)
-                .map(|m| TeamMember { user_id: m.user_id, display_name: m.display_name.clone(), email: m.email.clone() })
+                .map(|m| TeamMember {
+                    user_id: m.user_id,
+                    display_name: m.display_name.clone(),
+                    email: m.email.clone(),
+                })
                 .collect(),
             name: t.name,
             description: t.description,
@@ -47,10 +52,15 @@ pub async fn insert(db: impl PgExecutor<'_>, name: &str, description: &str) -> s
 }
 
 pub async fn update(db: impl PgExecutor<'_>, id: TeamId, name: &str, description: &str) -> sqlx::Result<bool> {
-    Ok(sqlx::query!("update teams set name = $2::text::citext, description = $3 where id = $1", id.0, name, description)
-        .execute(db)
-        .await?
-        .rows_affected()
+    Ok(sqlx::query!(
+        "update teams set name = $2::text::citext, description = $3 where id = $1",
+        id.0,
+        name,
+        description
+    )
+    .execute(db)
+    .await?
+    .rows_affected()
         > 0)
 }
 
@@ -59,10 +69,14 @@ pub async fn delete(db: impl PgExecutor<'_>, id: TeamId) -> sqlx::Result<bool> {
 }
 
 pub async fn add_member(db: impl PgExecutor<'_>, team: TeamId, user: UserId) -> sqlx::Result<bool> {
-    Ok(sqlx::query!("insert into team_members (team_id, user_id) values ($1, $2) on conflict do nothing", team.0, user.0)
-        .execute(db)
-        .await?
-        .rows_affected()
+    Ok(sqlx::query!(
+        "insert into team_members (team_id, user_id) values ($1, $2) on conflict do nothing",
+        team.0,
+        user.0
+    )
+    .execute(db)
+    .await?
+    .rows_affected()
         > 0)
 }
 

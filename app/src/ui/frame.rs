@@ -14,16 +14,62 @@ struct NavItem {
 }
 
 fn nav_items() -> Vec<NavItem> {
-    let fixed = |s: &'static str| -> Box<dyn Fn(&crate::settings::model::PublicSettings) -> String + Send + Sync> { Box::new(move |_| s.to_string()) };
-    let label = |e: Entity| -> Box<dyn Fn(&crate::settings::model::PublicSettings) -> String + Send + Sync> { Box::new(move |s| s.labels.plural(e)) };
+    let fixed = |s: &'static str| -> Box<dyn Fn(&crate::settings::model::PublicSettings) -> String + Send + Sync> {
+        Box::new(move |_| s.to_string())
+    };
+    let label = |e: Entity| -> Box<dyn Fn(&crate::settings::model::PublicSettings) -> String + Send + Sync> {
+        Box::new(move |s| s.labels.plural(e))
+    };
     vec![
-        NavItem { module: Module::ServiceDesk, href: "/desk", label: label(Entity::Ticket), icon: ICON_INBOX, permission: Permission::DeskView },
-        NavItem { module: Module::Portal, href: "/portal", label: fixed("Portal"), icon: ICON_HOME, permission: Permission::SignedIn },
-        NavItem { module: Module::KnowledgeBase, href: "/kb", label: fixed("Knowledge base"), icon: ICON_BOOK, permission: Permission::SignedIn },
-        NavItem { module: Module::Assets, href: "/assets", label: label(Entity::Asset), icon: ICON_CHIP, permission: Permission::DeskView },
-        NavItem { module: Module::Vault, href: "/vault", label: fixed("Vault"), icon: ICON_LOCK, permission: Permission::DeskView },
-        NavItem { module: Module::Domains, href: "/domains", label: label(Entity::Domain), icon: ICON_GLOBE, permission: Permission::DeskView },
-        NavItem { module: Module::Documents, href: "/docs", label: label(Entity::Document), icon: ICON_DOC, permission: Permission::DeskView },
+        NavItem {
+            module: Module::ServiceDesk,
+            href: "/desk",
+            label: label(Entity::Ticket),
+            icon: ICON_INBOX,
+            permission: Permission::DeskView,
+        },
+        NavItem {
+            module: Module::Portal,
+            href: "/portal",
+            label: fixed("Portal"),
+            icon: ICON_HOME,
+            permission: Permission::SignedIn,
+        },
+        NavItem {
+            module: Module::KnowledgeBase,
+            href: "/kb",
+            label: fixed("Knowledge base"),
+            icon: ICON_BOOK,
+            permission: Permission::SignedIn,
+        },
+        NavItem {
+            module: Module::Assets,
+            href: "/assets",
+            label: label(Entity::Asset),
+            icon: ICON_CHIP,
+            permission: Permission::DeskView,
+        },
+        NavItem {
+            module: Module::Vault,
+            href: "/vault",
+            label: fixed("Vault"),
+            icon: ICON_LOCK,
+            permission: Permission::DeskView,
+        },
+        NavItem {
+            module: Module::Domains,
+            href: "/domains",
+            label: label(Entity::Domain),
+            icon: ICON_GLOBE,
+            permission: Permission::DeskView,
+        },
+        NavItem {
+            module: Module::Documents,
+            href: "/docs",
+            label: label(Entity::Document),
+            icon: ICON_DOC,
+            permission: Permission::DeskView,
+        },
     ]
 }
 
@@ -95,7 +141,9 @@ pub fn AppFrame(children: Children) -> impl IntoView {
     };
     let org = move || settings.current().branding.org_name;
     let logo = move || {
-        settings.current().branding.logo_version.map(|v| view! { <img src=format!("/branding/logo?v={v}") alt="" class="h-8 w-8 rounded object-contain" /> })
+        settings.current().branding.logo_version.map(
+            |v| view! { <img src=format!("/branding/logo?v={v}") alt="" class="h-8 w-8 rounded object-contain" /> },
+        )
     };
     let user_name = move || session.current().map(|u| u.display_name).unwrap_or_default();
     let user_role = move || session.current().map(|u| u.role.label()).unwrap_or_default();

@@ -29,7 +29,11 @@ pub fn GoTo(#[prop(into)] path: String) -> impl IntoView {
 /// Renders `children` in the app frame when the user is signed in, holds
 /// `permission`, and `module` (if any) is enabled.
 #[component]
-pub fn Guarded(permission: Permission, #[prop(optional)] module: Option<Module>, children: ChildrenFn) -> impl IntoView {
+pub fn Guarded(
+    permission: Permission,
+    #[prop(optional)] module: Option<Module>,
+    children: ChildrenFn,
+) -> impl IntoView {
     let session = use_session();
     let settings = use_settings();
     let location = use_location();

@@ -14,7 +14,11 @@ pub const TD: &str = "px-4 py-3 text-sm";
 
 /// Page title with optional description and actions on the right.
 #[component]
-pub fn PageHeader(#[prop(into)] title: Signal<String>, #[prop(optional, into)] description: Option<String>, #[prop(optional)] children: Option<Children>) -> impl IntoView {
+pub fn PageHeader(
+    #[prop(into)] title: Signal<String>,
+    #[prop(optional, into)] description: Option<String>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
     view! {
         <header class="mb-6 flex flex-wrap items-end justify-between gap-4">
             <div>
@@ -28,7 +32,11 @@ pub fn PageHeader(#[prop(into)] title: Signal<String>, #[prop(optional, into)] d
 
 /// A titled card section.
 #[component]
-pub fn Section(#[prop(into)] title: String, #[prop(optional, into)] description: Option<String>, children: Children) -> impl IntoView {
+pub fn Section(
+    #[prop(into)] title: String,
+    #[prop(optional, into)] description: Option<String>,
+    children: Children,
+) -> impl IntoView {
     view! {
         <section class=format!("{CARD} mb-6")>
             <div class="border-b border-line px-5 py-4">
@@ -88,7 +96,11 @@ pub fn SuccessNotice(#[prop(into)] message: Signal<Option<String>>) -> impl Into
 
 /// A friendly empty state.
 #[component]
-pub fn EmptyState(#[prop(into)] title: String, #[prop(into)] body: String, #[prop(optional)] children: Option<Children>) -> impl IntoView {
+pub fn EmptyState(
+    #[prop(into)] title: String,
+    #[prop(into)] body: String,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
     view! {
         <div class="flex flex-col items-center justify-center rounded-lg border border-dashed border-line px-6 py-16 text-center">
             <div class="mb-4 flex h-12 w-12 items-center justify-center rounded-full bg-accent/15 text-accent">

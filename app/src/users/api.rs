@@ -13,8 +13,15 @@ pub async fn list_users(query: UserQuery) -> Result<UserPage, AppError> {
         let st = state()?;
         let search = Some(query.search.trim()).filter(|s| !s.is_empty());
         let limit = super::model::USER_PAGE_SIZE;
-        let mut users =
-            super::repo::list(&st.db, search, query.role, query.include_inactive, query.after_email.as_deref(), limit + 1).await?;
+        let mut users = super::repo::list(
+            &st.db,
+            search,
+            query.role,
+            query.include_inactive,
+            query.after_email.as_deref(),
+            limit + 1,
+        )
+        .await?;
         let next = (users.len() as i64 > limit).then(|| {
             users.truncate(limit as usize);
             users.last().map(|u| u.email.clone())
@@ -26,7 +33,12 @@ pub async fn list_users(query: UserQuery) -> Result<UserPage, AppError> {
 
 /// Creates a local account with an initial password the admin hands over.
 #[server(endpoint = "users/create", input = Json)]
-pub async fn create_user(email: String, display_name: String, role: Role, password: String) -> Result<UserSummary, AppError> {
+pub async fn create_user(
+    email: String,
+    display_name: String,
+    role: Role,
+    password: String,
+) -> Result<UserSummary, AppError> {
     use crate::auth::{guard::*, model::Permission};
     respond(async {
         let admin = require(Permission::UsersManage).await?;
@@ -78,7 +90,8 @@ pub mod server {
     use crate::live::{repo::publish, Audience, LiveEvent};
     use sqlx::PgPool;
 
-    const EMAIL_TAKEN: [(&str, &str, &str); 1] = [("users_email_key", "email", "Another account already uses this email.")];
+    const EMAIL_TAKEN: [(&str, &str, &str); 1] =
+        [("users_email_key", "email", "Another account already uses this email.")];
 
     fn snapshot(u: &UserSummary) -> serde_json::Value {
         serde_json::json!({ "email": u.email, "display_name": u.display_name, "role": u.role, "active": u.active })
@@ -101,9 +114,12 @@ pub mod server {
         password::check_strength(pw).map_err(|m| AppError::field("password", m))?;
         let hash = password::hash_async(pw.to_string()).await?;
         let mut tx = db.begin().await?;
-        let id = repo::insert(&mut *tx, email.as_str(), &name, role, Some(&hash)).await.map_err(|e| on_constraint(e, &EMAIL_TAKEN))?;
+        let id = repo::insert(&mut *tx, email.as_str(), &name, role, Some(&hash))
+            .await
+            .map_err(|e| on_constraint(e, &EMAIL_TAKEN))?;
         let user = repo::find_by_id(&mut *tx, id).await?.ok_or(AppError::Internal)?;
-        record(&mut *tx, &Actor::user(admin), "user.create", "user", &id.to_string(), None, Some(&snapshot(&user))).await?;
+        record(&mut *tx, &Actor::user(admin), "user.create", "user", &id.to_string(), None, Some(&snapshot(&user)))
+            .await?;
         publish(&mut *tx, staff(), LiveEvent::UserChanged { user_id: id }).await?;
         tx.commit().await?;
         Ok(user)
@@ -111,8 +127,14 @@ pub mod server {
 
     /// Refuses changes that would leave the workspace without an active admin.
     async fn guard_last_admin(tx: &mut sqlx::PgConnection, before: &UserSummary, still_admin: bool) -> AppResult<()> {
-        if before.role == Role::Admin && before.active && !still_admin && auth_repo::count_active_admins(&mut *tx).await? <= 1 {
-            return Err(AppError::Conflict("This is the last active administrator; make someone else an administrator first.".into()));
+        if before.role == Role::Admin
+            && before.active
+            && !still_admin
+            && auth_repo::count_active_admins(&mut *tx).await? <= 1
+        {
+            return Err(AppError::Conflict(
+                "This is the last active administrator; make someone else an administrator first.".into(),
+            ));
         }
         Ok(())
     }
@@ -134,7 +156,16 @@ pub mod server {
         repo::update(&mut *tx, id, email.as_str(), &name, role).await.map_err(|e| on_constraint(e, &EMAIL_TAKEN))?;
         let after = repo::find_by_id(&mut *tx, id).await?.ok_or(AppError::Internal)?;
         let action = if before.role != after.role { "user.role_change" } else { "user.update" };
-        record(&mut *tx, &Actor::user(admin), action, "user", &id.to_string(), Some(&snapshot(&before)), Some(&snapshot(&after))).await?;
+        record(
+            &mut *tx,
+            &Actor::user(admin),
+            action,
+            "user",
+            &id.to_string(),
+            Some(&snapshot(&before)),
+            Some(&snapshot(&after)),
+        )
+        .await?;
         publish(&mut *tx, staff(), LiveEvent::UserChanged { user_id: id }).await?;
         tx.commit().await?;
         Ok(after)
@@ -157,7 +188,16 @@ pub mod server {
         }
         let after = repo::find_by_id(&mut *tx, id).await?.ok_or(AppError::Internal)?;
         let action = if active { "user.activate" } else { "user.deactivate" };
-        record(&mut *tx, &Actor::user(admin), action, "user", &id.to_string(), Some(&snapshot(&before)), Some(&snapshot(&after))).await?;
+        record(
+            &mut *tx,
+            &Actor::user(admin),
+            action,
+            "user",
+            &id.to_string(),
+            Some(&snapshot(&before)),
+            Some(&snapshot(&after)),
+        )
+        .await?;
         publish(&mut *tx, staff(), LiveEvent::UserChanged { user_id: id }).await?;
         tx.commit().await?;
         Ok(after)

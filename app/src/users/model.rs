@@ -43,7 +43,12 @@ impl EmailAddress {
             return Err(bad());
         }
         let (local, domain) = s.split_once('@').ok_or_else(bad)?;
-        if local.is_empty() || domain.contains('@') || !domain.contains('.') || domain.starts_with('.') || domain.ends_with('.') {
+        if local.is_empty()
+            || domain.contains('@')
+            || !domain.contains('.')
+            || domain.starts_with('.')
+            || domain.ends_with('.')
+        {
             return Err(bad());
         }
         Ok(EmailAddress(s))
@@ -69,7 +74,9 @@ mod tests {
     #[test]
     fn email_addresses_are_normalised_or_refused() {
         assert_eq!(EmailAddress::parse(" Ann@Example.COM ").unwrap().as_str(), "ann@example.com");
-        for bad in ["", "ann", "ann@", "@example.com", "ann@example", "a b@example.com", "a@b@example.com", "ann@example.com."] {
+        for bad in
+            ["", "ann", "ann@", "@example.com", "ann@example", "a b@example.com", "a@b@example.com", "ann@example.com."]
+        {
             assert!(EmailAddress::parse(bad).is_err(), "{bad} accepted");
         }
     }

@@ -66,7 +66,13 @@ pub async fn insert(
     .await
 }
 
-pub async fn update(db: impl PgExecutor<'_>, id: UserId, email: &str, display_name: &str, role: Role) -> sqlx::Result<bool> {
+pub async fn update(
+    db: impl PgExecutor<'_>,
+    id: UserId,
+    email: &str,
+    display_name: &str,
+    role: Role,
+) -> sqlx::Result<bool> {
     Ok(sqlx::query!(
         "update users set email = $2::text::citext, display_name = $3, role = $4 where id = $1",
         id.0,

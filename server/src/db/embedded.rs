@@ -23,8 +23,7 @@ use tracing::{info, warn};
 
 const PORT: &str = "5432";
 /// No TCP listener; socket only for the server's OS user; log to stderr (= `postgres.log`).
-const SERVER_FLAGS: &str =
-    "-c listen_addresses= -c unix_socket_permissions=0700 -c logging_collector=off";
+const SERVER_FLAGS: &str = "-c listen_addresses= -c unix_socket_permissions=0700 -c logging_collector=off";
 const INITDB_FLAGS: &str = "-U helios --auth=trust -E UTF8 --locale=C.UTF-8";
 const TIMEOUT: Duration = Duration::from_secs(30);
 const MISSING: &str = "PostgreSQL server binaries (initdb, postgres) were not found: install the \
@@ -95,8 +94,7 @@ impl EmbeddedPostgres {
     /// starts postgres and waits until it accepts connections.
     pub async fn start(data_dir: &Path) -> Result<EmbeddedPostgres> {
         let bins = find_binaries()?;
-        fs::create_dir_all(data_dir)
-            .with_context(|| format!("cannot create data dir {}", data_dir.display()))?;
+        fs::create_dir_all(data_dir).with_context(|| format!("cannot create data dir {}", data_dir.display()))?;
         let data_dir = data_dir.canonicalize()?;
         let pid_file = data_dir.join("helios.pid");
         claim_pid_file(&pid_file, &data_dir)?;
@@ -147,15 +145,8 @@ impl EmbeddedPostgres {
         postgres.args(["-p", PORT]).args(SERVER_FLAGS.split(' '));
         // Own process group: a terminal Ctrl-C reaches helios only, which then calls stop().
         postgres.stdout(log.try_clone()?).stderr(log);
-        let child = postgres
-            .process_group(0)
-            .spawn()
-            .context("cannot start postgres")?;
-        let mut pg = EmbeddedPostgres {
-            child: Some(child),
-            socket_dir,
-            pid_file,
-        };
+        let child = postgres.process_group(0).spawn().context("cannot start postgres")?;
+        let mut pg = EmbeddedPostgres { child: Some(child), socket_dir, pid_file };
         if let Err(e) = pg.wait_ready_and_create_db(bins, &log_path).await {
             let _ = pg.stop().await;
             return Err(e);
@@ -201,9 +192,7 @@ impl EmbeddedPostgres {
         let mut host = String::new();
         for &b in self.socket_dir.as_os_str().as_bytes() {
             match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                    host.push(b as char)
-                }
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => host.push(b as char),
                 _ => host.push_str(&format!("%{b:02X}")),
             }
         }

@@ -10,14 +10,21 @@ pub async fn logo(State(s): State<ServerState>) -> Response {
         Ok(Some(logo)) => {
             let mut res = (
                 [
-                    (header::CONTENT_TYPE, HeaderValue::from_str(&logo.content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"))),
+                    (
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_str(&logo.content_type)
+                            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+                    ),
                     (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable")),
                 ],
                 logo.bytes,
             )
                 .into_response();
             // An SVG could carry script: forbid any when it is opened directly.
-            res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"));
+            res.headers_mut().insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"),
+            );
             res
         }
         Ok(None) => (StatusCode::NOT_FOUND, "no logo").into_response(),

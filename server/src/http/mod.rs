@@ -33,16 +33,17 @@ impl FromRef<ServerState> for LeptosOptions {
     }
 }
 
-async fn server_fns(State(s): State<ServerState>, req: Request<Body>) -> axum::response::Response {
+async fn server_fns(State(s): State<ServerState>, req: Request<Body>) -> impl IntoResponse {
     let app = s.app.clone();
-    let res = handle_server_fns_with_context(move || provide_context(app.clone()), req).await.into_response();
-    status_from_error(res).await
+    handle_server_fns_with_context(move || provide_context(app.clone()), req).await
 }
 
 /// Errors raised before a server function body runs (e.g. arguments that do not
 /// decode) leave the framework's 500; give them the status their `AppError` names.
-async fn status_from_error(res: axum::response::Response) -> axum::response::Response {
-    if res.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
+async fn status_from_error(req: Request<Body>, next: axum::middleware::Next) -> axum::response::Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if !is_api || res.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
         return res;
     }
     let (mut parts, body) = res.into_parts();
@@ -72,6 +73,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/branding/logo", get(branding::logo))
         .route("/branding/theme.css", get(branding::theme_css))
         .fallback(fallback)
+        .layer(middleware::from_fn(status_from_error))
         .layer(middleware::from_fn(security::origin_check))
         .layer(middleware::from_fn(security::headers))
         .layer(middleware::from_fn(ops::track))

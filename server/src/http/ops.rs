@@ -24,12 +24,17 @@ pub async fn readyz(State(s): State<ServerState>) -> Response {
 }
 
 /// Prometheus text format. Open from loopback, elsewhere only with the bearer token.
-pub async fn metrics(State(s): State<ServerState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, headers: HeaderMap) -> Response {
+pub async fn metrics(
+    State(s): State<ServerState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
     let token_ok = s.metrics_token.as_deref().is_some_and(|t| {
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) == Some(&format!("Bearer {t}"))
     });
     if !peer.ip().is_loopback() && !token_ok {
-        return (StatusCode::FORBIDDEN, "metrics are available from loopback or with the metrics token").into_response();
+        return (StatusCode::FORBIDDEN, "metrics are available from loopback or with the metrics token")
+            .into_response();
     }
     if let Ok(c) = app::jobs::repo::counts(&s.app.db).await {
         for (status, n) in [("queued", c.queued), ("running", c.running), ("done", c.done), ("dead", c.dead)] {
@@ -42,7 +47,11 @@ pub async fn metrics(State(s): State<ServerState>, ConnectInfo(peer): ConnectInf
 /// Records `http_request_duration_seconds` by route template, method and status.
 pub async fn track(req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| route_group(req.uri().path()));
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| route_group(req.uri().path()));
     let method = req.method().to_string();
     let res = next.run(req).await;
     let status = res.status().as_u16().to_string();

@@ -21,7 +21,9 @@ pub fn registry(node: Arc<str>, test_jobs: bool) -> Registry {
     let mut r = Registry::new();
     r.register("core.housekeeping", |ctx: worker::JobContext| async move {
         let sessions = app::auth::repo::delete_expired_sessions(&ctx.pool).await?;
-        let attempts = app::auth::repo::delete_old_login_attempts(&ctx.pool, chrono::Utc::now() - chrono::Duration::days(1)).await?;
+        let attempts =
+            app::auth::repo::delete_old_login_attempts(&ctx.pool, chrono::Utc::now() - chrono::Duration::days(1))
+                .await?;
         tracing::info!(sessions, attempts, "housekeeping done");
         Ok(())
     });
@@ -40,7 +42,8 @@ pub fn registry(node: Arc<str>, test_jobs: bool) -> Registry {
             async move {
                 let secs = ctx.payload.get("seconds").and_then(|v| v.as_u64()).unwrap_or(1);
                 tokio::time::sleep(std::time::Duration::from_secs(secs)).await;
-                record(&ctx.pool, &Actor::system(&node), "test.sleep.done", "job", &ctx.id.to_string(), None, None).await?;
+                record(&ctx.pool, &Actor::system(&node), "test.sleep.done", "job", &ctx.id.to_string(), None, None)
+                    .await?;
                 Ok(())
             }
         });
@@ -96,7 +99,11 @@ mod tests {
 
     #[test]
     fn jobs_of_a_disabled_module_are_not_allowed_to_run() {
-        let all = vec!["core.housekeeping".to_string(), "vault.rotation_reminders".to_string(), "domains.dns_check".to_string()];
+        let all = vec![
+            "core.housekeeping".to_string(),
+            "vault.rotation_reminders".to_string(),
+            "domains.dns_check".to_string(),
+        ];
         let mut m = ModuleSwitches::default();
         m.0.insert(Module::Vault, false);
         assert_eq!(allowed_kinds(&all, &m), vec!["core.housekeeping".to_string(), "domains.dns_check".to_string()]);

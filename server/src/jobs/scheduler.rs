@@ -36,14 +36,11 @@ pub async fn install(pool: &PgPool, schedules: &[Schedule]) -> anyhow::Result<()
     let now = Utc::now();
     let mut planned = Vec::with_capacity(schedules.len());
     for schedule in schedules {
-        let cron =
-            parse(&schedule.cron).with_context(|| format!("schedule {:?}", schedule.name))?;
-        let next = cron.after(&now).next().with_context(|| {
-            format!(
-                "schedule {:?}: cron {:?} never fires again",
-                schedule.name, schedule.cron
-            )
-        })?;
+        let cron = parse(&schedule.cron).with_context(|| format!("schedule {:?}", schedule.name))?;
+        let next = cron
+            .after(&now)
+            .next()
+            .with_context(|| format!("schedule {:?}: cron {:?} never fires again", schedule.name, schedule.cron))?;
         planned.push((schedule, next));
     }
     let mut tx = pool.begin().await?;
@@ -62,9 +59,7 @@ pub async fn install(pool: &PgPool, schedules: &[Schedule]) -> anyhow::Result<()
 /// a schedule that cannot be fired (bad cron text in the table, a database
 /// error) is logged and skipped so the others still fire.
 pub async fn tick(pool: &PgPool, now: DateTime<Utc>) -> anyhow::Result<usize> {
-    let due = repo::due_schedules(pool, now)
-        .await
-        .context("loading due schedules")?;
+    let due = repo::due_schedules(pool, now).await.context("loading due schedules")?;
     let mut enqueued = 0;
     for row in &due {
         match fire(pool, row, now).await {
@@ -117,15 +112,8 @@ async fn fire(pool: &PgPool, row: &ScheduleRow, now: DateTime<Utc>) -> anyhow::R
     let scheduled_for = due_at.to_rfc3339_opts(SecondsFormat::Secs, true);
     let dedupe_key = format!("schedule:{}:{scheduled_for}", row.name);
     let payload = serde_json::json!({ "scheduled_for": scheduled_for });
-    let id = repo::enqueue(
-        &mut *tx,
-        &row.kind,
-        &payload,
-        due_at,
-        SCHEDULED_JOB_MAX_ATTEMPTS,
-        Some(&dedupe_key),
-    )
-    .await?;
+    let id =
+        repo::enqueue(&mut *tx, &row.kind, &payload, due_at, SCHEDULED_JOB_MAX_ATTEMPTS, Some(&dedupe_key)).await?;
     tx.commit().await?;
     match id {
         Some(id) => info!(
@@ -143,11 +131,7 @@ async fn fire(pool: &PgPool, row: &ScheduleRow, now: DateTime<Utc>) -> anyhow::R
 /// For a schedule whose pending tick `pending` is at or before `now`:
 /// the tick to fire (the latest one not after `now`, so a backlog collapses
 /// into one run) and the next tick strictly after `now`.
-fn plan(
-    cron: &cron::Schedule,
-    pending: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> (DateTime<Utc>, DateTime<Utc>) {
+fn plan(cron: &cron::Schedule, pending: DateTime<Utc>, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
     // `next_back` yields ticks strictly before its start, so start one
     // second after `now` truncated to whole seconds (cron's resolution).
     let latest = now
@@ -157,10 +141,7 @@ fn plan(
     let due_at = latest.map_or(pending, |latest| latest.max(pending));
     // A cron that never fires again is parked far in the future rather than
     // left due, which would make every tick retry it.
-    let next = cron
-        .after(&now)
-        .next()
-        .unwrap_or_else(|| now + chrono::Duration::days(365 * 1000));
+    let next = cron.after(&now).next().unwrap_or_else(|| now + chrono::Duration::days(365 * 1000));
     (due_at, next)
 }
 

@@ -92,9 +92,7 @@ impl Registry {
 
 impl std::fmt::Debug for Registry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Registry")
-            .field("kinds", &self.kinds())
-            .finish()
+        f.debug_struct("Registry").field("kinds", &self.kinds()).finish()
     }
 }
 
@@ -161,14 +159,12 @@ impl Worker {
         if kinds.is_empty() {
             return Ok(None);
         }
-        let claimed = repo::claim_next(&self.pool, &self.worker_id, &kinds, self.lease)
-            .await
-            .context("claiming a job")?;
+        let claimed =
+            repo::claim_next(&self.pool, &self.worker_id, &kinds, self.lease).await.context("claiming a job")?;
         let Some(job) = claimed else {
             return Ok(None);
         };
-        let span =
-            tracing::info_span!("job", id = job.id, kind = %job.kind, attempt = job.attempts);
+        let span = tracing::info_span!("job", id = job.id, kind = %job.kind, attempt = job.attempts);
         self.execute(job).instrument(span).await.map(Some)
     }
 
@@ -178,11 +174,7 @@ impl Worker {
     pub async fn run_until_stopped(self, mut shutdown: watch::Receiver<bool>) {
         info!(worker_id = %self.worker_id, "job worker started");
         let wake = Arc::new(Notify::new());
-        let listener = tokio::spawn(listen(
-            self.pool.clone(),
-            Arc::clone(&self.kinds),
-            Arc::clone(&wake),
-        ));
+        let listener = tokio::spawn(listen(self.pool.clone(), Arc::clone(&self.kinds), Arc::clone(&wake)));
         let _stop_listener = AbortOnDrop(listener.abort_handle());
         let mut last_bury: Option<Instant> = None;
         loop {
@@ -214,10 +206,7 @@ impl Worker {
         info!("job started");
         let outcome = match self.registry.get(&job.kind) {
             Some(handler) => self.run_with_heartbeat(handler, &job).await,
-            None => Err(format!(
-                "no handler registered for job kind {:?} on worker {}",
-                job.kind, self.worker_id
-            )),
+            None => Err(format!("no handler registered for job kind {:?} on worker {}", job.kind, self.worker_id)),
         };
         let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         match outcome {
@@ -298,10 +287,7 @@ impl Worker {
     }
 
     async fn lease_lost(&self, id: i64) -> anyhow::Result<(i64, JobStatus)> {
-        warn!(
-            outcome = "lease lost",
-            "job outcome not recorded: another worker holds it now"
-        );
+        warn!(outcome = "lease lost", "job outcome not recorded: another worker holds it now");
         let job = repo::get(&self.pool, id).await?;
         let job = job.with_context(|| format!("job {id} disappeared while running"))?;
         Ok((id, job.status))
@@ -316,10 +302,7 @@ impl Worker {
         *last = Some(Instant::now());
         match repo::bury_abandoned(&self.pool).await {
             Ok(0) => {}
-            Ok(n) => warn!(
-                count = n,
-                "marked jobs dead whose worker died on the final attempt"
-            ),
+            Ok(n) => warn!(count = n, "marked jobs dead whose worker died on the final attempt"),
             Err(e) => warn!(error = %e, "could not bury abandoned jobs"),
         }
     }
@@ -343,11 +326,7 @@ pub fn retry_delay(attempts: i32) -> chrono::Duration {
 /// Uses a dedicated connection so it does not hold one of the pool's.
 async fn listen(pool: PgPool, kinds: KindsFn, wake: Arc<Notify>) {
     let options = (*pool.connect_options()).clone();
-    let own = PgPoolOptions::new()
-        .max_connections(1)
-        .idle_timeout(None)
-        .max_lifetime(None)
-        .connect_lazy_with(options);
+    let own = PgPoolOptions::new().max_connections(1).idle_timeout(None).max_lifetime(None).connect_lazy_with(options);
     loop {
         let Err(e) = listen_once(&own, &kinds, &wake).await;
         warn!(error = %e, "job notifications unavailable; polling only, retrying in 5 s");
@@ -355,11 +334,7 @@ async fn listen(pool: PgPool, kinds: KindsFn, wake: Arc<Notify>) {
     }
 }
 
-async fn listen_once(
-    pool: &PgPool,
-    kinds: &KindsFn,
-    wake: &Notify,
-) -> Result<Infallible, sqlx::Error> {
+async fn listen_once(pool: &PgPool, kinds: &KindsFn, wake: &Notify) -> Result<Infallible, sqlx::Error> {
     let mut listener = PgListener::connect_with(pool).await?;
     listener.listen(repo::NOTIFY_CHANNEL).await?;
     loop {
@@ -376,10 +351,7 @@ fn handler_outcome(joined: Result<anyhow::Result<()>, JoinError>) -> Result<(), 
         Ok(Ok(())) => Ok(()),
         // `{:#}` keeps anyhow's context chain ("sending digest: smtp said no").
         Ok(Err(e)) => Err(format!("{e:#}")),
-        Err(e) if e.is_panic() => Err(format!(
-            "handler panicked: {}",
-            panic_message(e.into_panic().as_ref())
-        )),
+        Err(e) if e.is_panic() => Err(format!("handler panicked: {}", panic_message(e.into_panic().as_ref()))),
         Err(e) => Err(format!("handler task ended abnormally: {e}")),
     }
 }
@@ -407,11 +379,7 @@ fn default_worker_id() -> String {
         .map(|h| h.trim().to_owned())
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "unknown-host".to_owned());
-    format!(
-        "{host}-{}-{:08x}",
-        std::process::id(),
-        rand::random::<u32>()
-    )
+    format!("{host}-{}-{:08x}", std::process::id(), rand::random::<u32>())
 }
 
 /// Aborts a task when dropped (tokio detaches it otherwise).

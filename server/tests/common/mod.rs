@@ -26,7 +26,8 @@ pub async fn fresh_database() -> String {
     let mut conn = sqlx::PgConnection::connect(&base).await.expect("connect to the test cluster");
     sqlx::query(&format!("create database {name}")).execute(&mut conn).await.expect("create test database");
     // Same server and socket, new database name.
-    let (head, query) = base.split_once('?').map(|(h, q)| (h.to_string(), Some(q.to_string()))).unwrap_or((base.clone(), None));
+    let (head, query) =
+        base.split_once('?').map(|(h, q)| (h.to_string(), Some(q.to_string()))).unwrap_or((base.clone(), None));
     let head = match head.rsplit_once('/') {
         Some((prefix, _)) => format!("{prefix}/{name}"),
         None => head,
@@ -60,14 +61,20 @@ impl TestApp {
     pub fn client(&self) -> reqwest::Client {
         let mut headers = HeaderMap::new();
         headers.insert(ORIGIN, HeaderValue::from_str(&format!("http://{}", self.addr)).unwrap());
-        reqwest::Client::builder().cookie_store(true).default_headers(headers).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .default_headers(headers)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
     }
 
     /// A client signed in as the demo account of `role` ("admin", "agent", …).
     pub async fn signed_in(&self, role: &str) -> reqwest::Client {
         let c = self.client();
         let email = format!("{}@demo.helios.test", role.replace('_', "."));
-        let (status, body) = call(self, &c, "auth/login", serde_json::json!({ "email": email, "password": DEMO_PASSWORD })).await;
+        let (status, body) =
+            call(self, &c, "auth/login", serde_json::json!({ "email": email, "password": DEMO_PASSWORD })).await;
         assert_eq!(status, 200, "login as {role} failed: {body}");
         c
     }

@@ -54,13 +54,19 @@ impl Helios {
     }
 
     pub fn kill9(&mut self) {
-        let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(self.child.id() as i32), nix::sys::signal::Signal::SIGKILL);
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(self.child.id() as i32),
+            nix::sys::signal::Signal::SIGKILL,
+        );
         let _ = self.child.wait();
     }
 
     /// SIGTERM, then the exit status (waits up to 60 s).
     pub fn terminate(&mut self) -> Option<std::process::ExitStatus> {
-        let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(self.child.id() as i32), nix::sys::signal::Signal::SIGTERM);
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(self.child.id() as i32),
+            nix::sys::signal::Signal::SIGTERM,
+        );
         let deadline = std::time::Instant::now() + Duration::from_secs(60);
         while std::time::Instant::now() < deadline {
             if let Ok(Some(status)) = self.child.try_wait() {
@@ -73,7 +79,10 @@ impl Helios {
 
     pub fn client(&self) -> reqwest::Client {
         let mut headers = reqwest::header::HeaderMap::new();
-        headers.insert(reqwest::header::ORIGIN, reqwest::header::HeaderValue::from_str(&format!("http://{}", self.addr)).unwrap());
+        headers.insert(
+            reqwest::header::ORIGIN,
+            reqwest::header::HeaderValue::from_str(&format!("http://{}", self.addr)).unwrap(),
+        );
         reqwest::Client::builder().cookie_store(true).default_headers(headers).build().unwrap()
     }
 }

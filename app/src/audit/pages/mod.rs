@@ -110,5 +110,9 @@ fn AuditRow(entry: AuditEntry) -> impl IntoView {
 }
 
 fn short(id: &str) -> String {
-    if id.len() > 13 { format!("{}…", &id[..8]) } else { id.to_string() }
+    if id.len() > 13 {
+        format!("{}…", &id[..8])
+    } else {
+        id.to_string()
+    }
 }

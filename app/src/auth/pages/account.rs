@@ -31,7 +31,13 @@ pub fn AccountPage() -> impl IntoView {
     let new_password = RwSignal::new(String::new());
     let change = ServerAction::<ChangePassword>::new();
     let change_error = Signal::derive(move || change.value().get().and_then(|r| r.err()));
-    let change_ok = Signal::derive(move || change.value().get().and_then(|r| r.ok()).map(|_| "Password changed. Your other sessions were signed out.".to_string()));
+    let change_ok = Signal::derive(move || {
+        change
+            .value()
+            .get()
+            .and_then(|r| r.ok())
+            .map(|_| "Password changed. Your other sessions were signed out.".to_string())
+    });
     Effect::new(move |_| {
         if change.value().get().is_some_and(|r| r.is_ok()) {
             current.set(String::new());

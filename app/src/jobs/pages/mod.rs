@@ -13,7 +13,13 @@ pub fn JobsPage() -> impl IntoView {
     let retry = ServerAction::<RetryJob>::new();
     let jobs = Resource::new(move || (status.get(), retry.version().get()), |(s, _)| list_jobs(s, None));
     let counts = Resource::new(move || retry.version().get(), |_| count_jobs());
-    let filters = [(None, "All"), (Some(JobStatus::Queued), "Queued"), (Some(JobStatus::Running), "Running"), (Some(JobStatus::Done), "Done"), (Some(JobStatus::Dead), "Dead")];
+    let filters = [
+        (None, "All"),
+        (Some(JobStatus::Queued), "Queued"),
+        (Some(JobStatus::Running), "Running"),
+        (Some(JobStatus::Done), "Done"),
+        (Some(JobStatus::Dead), "Dead"),
+    ];
     view! {
         <Guarded permission=Permission::JobsManage>
             <Title text="Jobs" />

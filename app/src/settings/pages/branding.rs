@@ -14,11 +14,17 @@ pub fn BrandingSection(initial: Branding) -> impl IntoView {
     let remove = ServerAction::<RemoveLogo>::new();
     let upload = Action::new_local(|data: &web_sys_form::FormData| upload_logo(data.clone().into()));
     let error = Signal::derive(move || {
-        save.value().get().and_then(|r| r.err()).or_else(|| upload.value().get().and_then(|r| r.err())).or_else(|| remove.value().get().and_then(|r| r.err()))
+        save.value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| upload.value().get().and_then(|r| r.err()))
+            .or_else(|| remove.value().get().and_then(|r| r.err()))
     });
     let saved = Signal::derive(move || save.value().get().and_then(|r| r.ok()).map(|_| "Branding saved.".to_string()));
     Effect::new(move |_| {
-        let done = save.value().get().is_some_and(|r| r.is_ok()) || upload.value().get().is_some_and(|r| r.is_ok()) || remove.value().get().is_some_and(|r| r.is_ok());
+        let done = save.value().get().is_some_and(|r| r.is_ok())
+            || upload.value().get().is_some_and(|r| r.is_ok())
+            || remove.value().get().is_some_and(|r| r.is_ok());
         if done {
             settings.data.refetch();
         }

@@ -19,7 +19,11 @@ pub fn TeamsPage() -> impl IntoView {
     let staff = Resource::new(|| (), |_| list_users(UserQuery::default()));
     let name = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
-    let error = Signal::derive(move || error_of(create.value().get()).or_else(|| error_of(delete.value().get())).or_else(|| error_of(member.value().get())));
+    let error = Signal::derive(move || {
+        error_of(create.value().get())
+            .or_else(|| error_of(delete.value().get()))
+            .or_else(|| error_of(member.value().get()))
+    });
     Effect::new(move |_| {
         if create.value().get().is_some_and(|r| r.is_ok()) {
             name.set(String::new());
@@ -59,9 +63,15 @@ pub fn TeamsPage() -> impl IntoView {
 }
 
 #[component]
-fn TeamCard(team: Team, users: Vec<crate::users::model::UserSummary>, delete: ServerAction<DeleteTeam>, member: ServerAction<SetTeamMember>) -> impl IntoView {
+fn TeamCard(
+    team: Team,
+    users: Vec<crate::users::model::UserSummary>,
+    delete: ServerAction<DeleteTeam>,
+    member: ServerAction<SetTeamMember>,
+) -> impl IntoView {
     let id = team.id;
-    let candidates: Vec<_> = users.into_iter().filter(|u| u.active && !team.members.iter().any(|m| m.user_id == u.id)).collect();
+    let candidates: Vec<_> =
+        users.into_iter().filter(|u| u.active && !team.members.iter().any(|m| m.user_id == u.id)).collect();
     view! {
         <div class=format!("{CARD} p-5") data-team=team.name.clone()>
             <div class="mb-3 flex items-start justify-between gap-2">

@@ -21,9 +21,17 @@ pub fn UsersPage() -> impl IntoView {
         |(search, include_inactive, _)| list_users(UserQuery { search, include_inactive, ..Default::default() }),
     );
     let error = Signal::derive(move || {
-        error_of(update.value().get()).or_else(|| error_of(set_active.value().get())).or_else(|| error_of(reset.value().get()))
+        error_of(update.value().get())
+            .or_else(|| error_of(set_active.value().get()))
+            .or_else(|| error_of(reset.value().get()))
     });
-    let notice = Signal::derive(move || reset.value().get().and_then(|r| r.ok()).map(|_| "Password reset; the user was signed out everywhere.".to_string()));
+    let notice = Signal::derive(move || {
+        reset
+            .value()
+            .get()
+            .and_then(|r| r.ok())
+            .map(|_| "Password reset; the user was signed out everywhere.".to_string())
+    });
     view! {
         <Guarded permission=Permission::UsersManage>
             <Title text="Users" />
@@ -115,7 +123,13 @@ fn NewUserForm(action: ServerAction<CreateUser>) -> impl IntoView {
     let role = RwSignal::new(Role::Requester);
     let password = RwSignal::new(String::new());
     let error = Signal::derive(move || error_of(action.value().get()));
-    let created = Signal::derive(move || action.value().get().and_then(|r| r.ok()).map(|u| format!("Created {} — share the initial password with them securely.", u.email)));
+    let created = Signal::derive(move || {
+        action
+            .value()
+            .get()
+            .and_then(|r| r.ok())
+            .map(|u| format!("Created {} — share the initial password with them securely.", u.email))
+    });
     Effect::new(move |_| {
         if action.value().get().is_some_and(|r| r.is_ok()) {
             open.set(false);
