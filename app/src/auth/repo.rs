@@ -128,7 +128,5 @@ pub async fn update_password_hash(db: impl PgExecutor<'_>, user: UserId, hash: &
 }
 
 pub async fn count_active_admins(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
-    Ok(sqlx::query_scalar!(r#"select count(*) as "n!" from users where role = 'admin' and active"#)
-        .fetch_one(db)
-        .await?)
+    sqlx::query_scalar!(r#"select count(*) as "n!" from users where role = 'admin' and active"#).fetch_one(db).await
 }

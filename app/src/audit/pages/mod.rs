@@ -27,7 +27,11 @@ pub fn AuditPage() -> impl IntoView {
     let actions = Resource::new(|| (), |_| list_audit_actions());
     // Any filter change starts from the newest entry again.
     Effect::new(move |_| {
-        (action.track(), entity.track(), actor.track(), from.track(), to.track());
+        action.track();
+        entity.track();
+        actor.track();
+        from.track();
+        to.track();
         cursor.set(None);
     });
     view! {
