@@ -137,7 +137,7 @@ pub mod server {
         let after = serde_json::to_value(value).map_err(anyhow::Error::from)?;
         let mut tx = db.begin().await?;
         // Serialise writers of the same key so the audited "before" is exact.
-        sqlx::query!("select pg_advisory_xact_lock(hashtext($1))", key).execute(&mut *tx).await?;
+        repo::lock_key(&mut *tx, key).await?;
         let before = repo::find_raw(&mut *tx, key).await?;
         repo::upsert(&mut *tx, key, &after, Some(user.id)).await?;
         record(

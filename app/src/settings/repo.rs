@@ -34,6 +34,12 @@ pub async fn load_branding(db: impl PgExecutor<'_>) -> sqlx::Result<Branding> {
     load(db, BRANDING).await
 }
 
+/// Serialises writers of one key for the rest of the transaction.
+pub async fn lock_key(db: impl PgExecutor<'_>, key: &str) -> sqlx::Result<()> {
+    sqlx::query!("select pg_advisory_xact_lock(hashtext($1))", key).execute(db).await?;
+    Ok(())
+}
+
 /// The stored document (for audit "before"), or null.
 pub async fn find_raw(db: impl PgExecutor<'_>, key: &str) -> sqlx::Result<Option<Value>> {
     sqlx::query_scalar!("select value from settings where key = $1", key).fetch_optional(db).await

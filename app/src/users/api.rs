@@ -149,35 +149,18 @@ pub mod server {
     ) -> AppResult<UserSummary> {
         let email = EmailAddress::parse(email).map_err(|m| AppError::field("email", m))?;
         let name = parse_display_name(display_name).map_err(|m| AppError::field("display_name", m))?;
-        let mut tx = db.begin().await?;
-        sqlx::query!("select pg_advisory_xact_lock(7262002)").execute(&mut *tx).await?;
-        let before = repo::find_by_id(&mut *tx, id).await?.ok_or_else(|| AppError::NotFound("User".into()))?;
+        let (mut tx, before) = begin_change(db, id).await?;
         guard_last_admin(&mut tx, &before, role == Role::Admin).await?;
         repo::update(&mut *tx, id, email.as_str(), &name, role).await.map_err(|e| on_constraint(e, &EMAIL_TAKEN))?;
-        let after = repo::find_by_id(&mut *tx, id).await?.ok_or(AppError::Internal)?;
-        let action = if before.role != after.role { "user.role_change" } else { "user.update" };
-        record(
-            &mut *tx,
-            &Actor::user(admin),
-            action,
-            "user",
-            &id.to_string(),
-            Some(&snapshot(&before)),
-            Some(&snapshot(&after)),
-        )
-        .await?;
-        publish(&mut *tx, staff(), LiveEvent::UserChanged { user_id: id }).await?;
-        tx.commit().await?;
-        Ok(after)
+        let action = if before.role != role { "user.role_change" } else { "user.update" };
+        finish_change(tx, admin, action, before).await
     }
 
     pub async fn set_active(db: &PgPool, admin: &CurrentUser, id: UserId, active: bool) -> AppResult<UserSummary> {
         if id == admin.id && !active {
             return Err(AppError::Conflict("You cannot deactivate your own account.".into()));
         }
-        let mut tx = db.begin().await?;
-        sqlx::query!("select pg_advisory_xact_lock(7262002)").execute(&mut *tx).await?;
-        let before = repo::find_by_id(&mut *tx, id).await?.ok_or_else(|| AppError::NotFound("User".into()))?;
+        let (mut tx, before) = begin_change(db, id).await?;
         if !active {
             guard_last_admin(&mut tx, &before, false).await?;
         }
@@ -186,18 +169,31 @@ pub mod server {
             auth_repo::delete_sessions_of_user(&mut *tx, id).await?;
             publish(&mut *tx, Audience::User { user_id: id }, LiveEvent::SessionsRevoked { user_id: id }).await?;
         }
+        finish_change(tx, admin, if active { "user.activate" } else { "user.deactivate" }, before).await
+    }
+
+    /// Opens the transaction of an admin change and loads the user as it was.
+    async fn begin_change(
+        db: &PgPool,
+        id: UserId,
+    ) -> AppResult<(sqlx::Transaction<'static, sqlx::Postgres>, UserSummary)> {
+        let mut tx = db.begin().await?;
+        repo::lock_admin_changes(&mut *tx).await?;
+        let before = repo::find_by_id(&mut *tx, id).await?.ok_or_else(|| AppError::NotFound("User".into()))?;
+        Ok((tx, before))
+    }
+
+    /// Audits before/after, tells staff tabs, commits.
+    async fn finish_change(
+        mut tx: sqlx::Transaction<'static, sqlx::Postgres>,
+        admin: &CurrentUser,
+        action: &str,
+        before: UserSummary,
+    ) -> AppResult<UserSummary> {
+        let id = before.id;
         let after = repo::find_by_id(&mut *tx, id).await?.ok_or(AppError::Internal)?;
-        let action = if active { "user.activate" } else { "user.deactivate" };
-        record(
-            &mut *tx,
-            &Actor::user(admin),
-            action,
-            "user",
-            &id.to_string(),
-            Some(&snapshot(&before)),
-            Some(&snapshot(&after)),
-        )
-        .await?;
+        let (b, a) = (snapshot(&before), snapshot(&after));
+        record(&mut *tx, &Actor::user(admin), action, "user", &id.to_string(), Some(&b), Some(&a)).await?;
         publish(&mut *tx, staff(), LiveEvent::UserChanged { user_id: id }).await?;
         tx.commit().await?;
         Ok(after)

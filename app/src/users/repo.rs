@@ -13,16 +13,14 @@ pub async fn list(
 ) -> sqlx::Result<Vec<UserSummary>> {
     sqlx::query_as!(
         UserSummary,
-        r#"select u.id as "id: UserId", u.email::text as "email!", u.display_name, u.role as "role: Role", u.active,
-                  coalesce((select array_agg(t.name::text order by t.name) from team_members m join teams t on t.id = m.team_id
-                            where m.user_id = u.id), '{}') as "teams!",
-                  u.created_at
-           from users u
-           where ($1::text is null or (u.display_name || ' ' || u.email::text) ilike '%' || $1 || '%')
-             and ($2::user_role is null or u.role = $2)
-             and ($3 or u.active)
-             and ($4::text is null or u.email > $4::text::citext)
-           order by u.email
+        r#"select id as "id!: UserId", email::text as "email!", display_name as "display_name!", role as "role!: Role",
+                  active as "active!", teams as "teams!", created_at as "created_at!"
+           from user_summaries
+           where ($1::text is null or (display_name || ' ' || email::text) ilike '%' || $1 || '%')
+             and ($2::user_role is null or role = $2)
+             and ($3 or active)
+             and ($4::text is null or email > $4::text::citext)
+           order by email
            limit $5"#,
         search,
         role as Option<Role>,
@@ -37,15 +35,19 @@ pub async fn list(
 pub async fn find_by_id(db: impl PgExecutor<'_>, id: UserId) -> sqlx::Result<Option<UserSummary>> {
     sqlx::query_as!(
         UserSummary,
-        r#"select u.id as "id: UserId", u.email::text as "email!", u.display_name, u.role as "role: Role", u.active,
-                  coalesce((select array_agg(t.name::text order by t.name) from team_members m join teams t on t.id = m.team_id
-                            where m.user_id = u.id), '{}') as "teams!",
-                  u.created_at
-           from users u where u.id = $1"#,
+        r#"select id as "id!: UserId", email::text as "email!", display_name as "display_name!", role as "role!: Role",
+                  active as "active!", teams as "teams!", created_at as "created_at!"
+           from user_summaries where id = $1"#,
         id.0
     )
     .fetch_optional(db)
     .await
+}
+
+/// Serialises changes that could remove the last administrator.
+pub async fn lock_admin_changes(db: impl PgExecutor<'_>) -> sqlx::Result<()> {
+    sqlx::query!("select pg_advisory_xact_lock(7262002)").execute(db).await?;
+    Ok(())
 }
 
 pub async fn insert(
