@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=crate::modules::NotFound>
                 <Route path=path!("/") view=crate::modules::Home ssr=SsrMode::Async />
                 <Route path=path!("/login") view=crate::auth::pages::LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/invite/:token") view=crate::auth::pages::InvitePage ssr=SsrMode::Async />
                 <Route path=path!("/account") view=crate::auth::pages::AccountPage ssr=SsrMode::Async />
                 <Route path=path!("/desk") view=crate::desk::DeskPage ssr=SsrMode::Async />
                 <Route path=path!("/portal") view=crate::modules::PortalPage ssr=SsrMode::Async />

@@ -97,7 +97,7 @@ async fn admin_changes_are_audited_with_before_and_after_and_no_secrets() {
         &app,
         &admin,
         "users/update",
-        json!({ "id": user["id"], "email": "new.hire@example.com", "display_name": "New Hire", "role": "manager" }),
+        json!({ "id": user["user"]["id"], "email": "new.hire@example.com", "display_name": "New Hire", "role": "manager" }),
     )
     .await;
     assert_eq!(status, 200);

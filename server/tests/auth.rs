@@ -185,3 +185,41 @@ async fn demo_accounts_are_listed_only_in_demo_mode() {
     assert_eq!(n, 0, "no default accounts outside demo mode");
     prod.stop().await;
 }
+
+#[tokio::test]
+async fn an_invited_user_chooses_a_password_once_and_is_signed_in() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("admin").await;
+    let (status, created) = call(
+        &app,
+        &admin,
+        "users/create",
+        json!({ "email": "invitee@example.com", "display_name": "Ivy Invitee", "role": "agent", "password": "" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    let path = created["invite_path"].as_str().expect("an invitation link").to_string();
+    let token = path.strip_prefix("/invite/").unwrap().to_string();
+    let page = reqwest::get(app.url(&path)).await.unwrap().text().await.unwrap();
+    assert!(page.contains("Welcome, Ivy Invitee"), "the link page greets the invitee");
+
+    let guest = app.client();
+    let (_, info) = call(&app, &guest, "auth/invitation", json!({ "token": token })).await;
+    assert_eq!(info["email"], "invitee@example.com");
+    let (status, _) = call(&app, &guest, "auth/accept_invite", json!({ "token": token, "password": "short" })).await;
+    assert_eq!(status, 422, "a weak password is refused and the link stays usable");
+    let (status, body) =
+        call(&app, &guest, "auth/accept_invite", json!({ "token": token, "password": "my own passphrase" })).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(call(&app, &guest, "auth/me", json!({})).await.1["email"], "invitee@example.com");
+
+    let (status, _) =
+        call(&app, &app.client(), "auth/accept_invite", json!({ "token": token, "password": "someone else's try" }))
+            .await;
+    assert_eq!(status, 422, "a link works once");
+    let res = login_raw(&app, &app.client(), "invitee@example.com", "my own passphrase").await;
+    assert_eq!(res.status(), 200);
+    let res = reqwest::get(app.url(&path)).await.unwrap();
+    assert_eq!(res.status(), 404, "a used link shows a clear dead end");
+    app.stop().await;
+}

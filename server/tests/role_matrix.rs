@@ -40,6 +40,9 @@ fn args(endpoint: &str) -> Value {
         }
         "users/update" => json!({ "id": nobody, "email": "x@example.com", "display_name": "X", "role": "agent" }),
         "users/set_active" => json!({ "id": nobody, "active": true }),
+        "users/invite" => json!({ "id": nobody }),
+        "auth/invitation" => json!({ "token": "no-such-token" }),
+        "auth/accept_invite" => json!({ "token": "no-such-token", "password": "long enough password" }),
         "users/reset_password" => json!({ "id": nobody, "password": "long enough password" }),
         "teams/create" => json!({ "name": "", "description": "" }),
         "teams/update" => json!({ "id": nobody, "name": "X", "description": "" }),

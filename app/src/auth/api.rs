@@ -1,5 +1,5 @@
 //! Server functions for signing in and out and for the user's own account.
-use super::model::{CurrentUser, DemoAccount, Theme};
+use super::model::{CurrentUser, DemoAccount, InvitationInfo, Theme};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -53,6 +53,26 @@ pub async fn set_theme(theme: Theme) -> Result<(), AppError> {
     .await
 }
 
+/// Who an invitation link is for (None when invalid, used or expired). Anyone may ask:
+/// the token itself is the secret.
+#[server(endpoint = "auth/invitation", input = Json)]
+pub async fn invitation(token: String) -> Result<Option<InvitationInfo>, AppError> {
+    use super::guard::*;
+    respond(async {
+        let st = state()?;
+        Ok(super::repo::find_open_invitation(&st.db, &hash_token(&token))
+            .await?
+            .map(|(_, email, display_name)| InvitationInfo { email, display_name }))
+    })
+    .await
+}
+
+/// Sets the invited user's password and signs them in.
+#[server(endpoint = "auth/accept_invite", input = Json)]
+pub async fn accept_invite(token: String, password: String) -> Result<CurrentUser, AppError> {
+    super::guard::respond(server::accept_invite(token, password)).await
+}
+
 /// Demo accounts with their passwords — only ever non-empty in demo mode.
 #[server(endpoint = "auth/demo_accounts", input = Json)]
 pub async fn demo_accounts() -> Result<Vec<DemoAccount>, AppError> {
@@ -67,7 +87,7 @@ pub async fn demo_accounts() -> Result<Vec<DemoAccount>, AppError> {
 #[cfg(feature = "ssr")]
 pub mod server {
     use super::super::guard::*;
-    use super::super::model::CurrentUser;
+    use super::super::model::{CurrentUser, UserId};
     use super::super::{password, repo};
     use crate::audit::repo::{record, Actor};
     use crate::error::{AppError, AppResult};
@@ -111,12 +131,9 @@ pub mod server {
         if let Some(old) = request_token() {
             repo::delete_session(&st.db, &hash_token(&old)).await?;
         }
-        let token = new_token();
-        let expires = Utc::now() + st.config.session_ttl;
         let mut tx = st.db.begin().await?;
-        repo::insert_session(&mut *tx, &hash_token(&token), row.id, expires, &ip, &user_agent()).await?;
+        let user = start_session(&mut tx, row.id).await?;
         repo::clear_failed_attempts(&mut *tx, &email).await?;
-        let user = repo::find_user_by_session(&mut *tx, &hash_token(&token)).await?.ok_or(AppError::Internal)?;
         record(
             &mut *tx,
             &Actor::user(&user),
@@ -128,7 +145,39 @@ pub mod server {
         )
         .await?;
         tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Creates a session for `user` in `tx` and sets its cookie on the response.
+    async fn start_session(tx: &mut sqlx::PgConnection, user: UserId) -> AppResult<CurrentUser> {
+        let st = state()?;
+        let token = new_token();
+        let expires = Utc::now() + st.config.session_ttl;
+        repo::insert_session(&mut *tx, &hash_token(&token), user, expires, &client_ip(), &user_agent()).await?;
+        let current = repo::find_user_by_session(&mut *tx, &hash_token(&token)).await?.ok_or(AppError::Internal)?;
         set_session_cookie(&token, st.config.session_ttl.num_seconds(), st.config.secure_cookies);
+        Ok(current)
+    }
+
+    pub async fn accept_invite(token: String, new_password: String) -> AppResult<CurrentUser> {
+        let st = state()?;
+        let invalid = || {
+            AppError::invalid("This invitation link is invalid, used or expired. Ask an administrator for a new one.")
+        };
+        let th = hash_token(&token);
+        let (user_id, _, _) = repo::find_open_invitation(&st.db, &th).await?.ok_or_else(invalid)?;
+        password::check_strength(&new_password).map_err(|m| AppError::field("password", m))?;
+        let hash = password::hash_async(new_password).await?;
+        let mut tx = st.db.begin().await?;
+        if !repo::use_invitation(&mut *tx, &th).await? {
+            return Err(invalid());
+        }
+        repo::update_password_hash(&mut *tx, user_id, &hash).await?;
+        repo::delete_sessions_of_user(&mut *tx, user_id).await?;
+        let user = start_session(&mut tx, user_id).await?;
+        record(&mut *tx, &Actor::user(&user), "user.invitation_accept", "user", &user_id.to_string(), None, None)
+            .await?;
+        tx.commit().await?;
         Ok(user)
     }
 
@@ -145,18 +194,8 @@ pub mod server {
         repo::delete_sessions_of_user(&mut *tx, user.id).await?;
         record(&mut *tx, &Actor::user(user), "user.password_change", "user", &user.id.to_string(), None, None).await?;
         // Keep this browser signed in with a fresh session.
-        let token = new_token();
-        repo::insert_session(
-            &mut *tx,
-            &hash_token(&token),
-            user.id,
-            Utc::now() + st.config.session_ttl,
-            &client_ip(),
-            &user_agent(),
-        )
-        .await?;
+        start_session(&mut tx, user.id).await?;
         tx.commit().await?;
-        set_session_cookie(&token, st.config.session_ttl.num_seconds(), st.config.secure_cookies);
         Ok(())
     }
 }

@@ -110,6 +110,16 @@ impl CurrentUser {
     }
 }
 
+/// Who an invitation link is for, shown on the set-password page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvitationInfo {
+    pub email: String,
+    pub display_name: String,
+}
+
+/// How long an invitation link stays valid.
+pub const INVITATION_DAYS: i64 = 7;
+
 /// A demo account listed on the login page (demo mode only).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DemoAccount {

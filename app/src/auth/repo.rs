@@ -130,3 +130,49 @@ pub async fn update_password_hash(db: impl PgExecutor<'_>, user: UserId, hash: &
 pub async fn count_active_admins(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
     sqlx::query_scalar!(r#"select count(*) as "n!" from users where role = 'admin' and active"#).fetch_one(db).await
 }
+
+/// Issues an invitation; earlier unused invitations of the user stop working.
+pub async fn insert_invitation(
+    db: &mut sqlx::PgConnection,
+    token_hash: &[u8],
+    user: UserId,
+    by: UserId,
+    expires_at: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query!("delete from invitations where user_id = $1 and used_at is null", user.0).execute(&mut *db).await?;
+    sqlx::query!(
+        "insert into invitations (token_hash, user_id, created_by, expires_at) values ($1, $2, $3, $4)",
+        token_hash,
+        user.0,
+        by.0,
+        expires_at
+    )
+    .execute(&mut *db)
+    .await?;
+    Ok(())
+}
+
+/// Who an unused, unexpired invitation is for: (user, email, display name).
+pub async fn find_open_invitation(
+    db: impl PgExecutor<'_>,
+    token_hash: &[u8],
+) -> sqlx::Result<Option<(UserId, String, String)>> {
+    Ok(sqlx::query!(
+        r#"select u.id as "id: UserId", u.email::text as "email!", u.display_name
+           from invitations i join users u on u.id = i.user_id
+           where i.token_hash = $1 and i.used_at is null and i.expires_at > now() and u.active"#,
+        token_hash
+    )
+    .fetch_optional(db)
+    .await?
+    .map(|r| (r.id, r.email, r.display_name)))
+}
+
+/// Marks an invitation used; false when it was already used (a concurrent accept).
+pub async fn use_invitation(db: impl PgExecutor<'_>, token_hash: &[u8]) -> sqlx::Result<bool> {
+    Ok(sqlx::query!("update invitations set used_at = now() where token_hash = $1 and used_at is null", token_hash)
+        .execute(db)
+        .await?
+        .rows_affected()
+        > 0)
+}

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 pub const BTN_PRIMARY: &str = "inline-flex items-center justify-center gap-2 rounded-md bg-accent px-3.5 py-2 text-sm font-medium text-white shadow-sm hover:brightness-110 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-accent focus-visible:ring-offset-2 focus-visible:ring-offset-bg disabled:opacity-50 disabled:cursor-not-allowed";
 pub const BTN_SECONDARY: &str = "inline-flex items-center justify-center gap-2 rounded-md border border-line bg-surface px-3.5 py-2 text-sm font-medium text-fg hover:bg-raised focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-accent disabled:opacity-50";
 pub const BTN_DANGER: &str = "inline-flex items-center justify-center gap-2 rounded-md border border-danger/40 px-3 py-1.5 text-sm font-medium text-danger hover:bg-danger/10 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-danger";
-pub const BTN_GHOST: &str = "inline-flex items-center gap-1.5 rounded-md px-2.5 py-1.5 text-sm text-muted hover:bg-raised hover:text-fg focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-accent";
+pub const BTN_GHOST: &str = "inline-flex items-center gap-1.5 rounded-md px-2 py-1.5 text-sm text-muted hover:bg-raised hover:text-fg focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-accent";
 pub const INPUT: &str = "block w-full rounded-md border border-line bg-bg px-3 py-2 text-sm text-fg placeholder:text-faint shadow-sm focus:border-accent focus:outline-none focus:ring-2 focus:ring-accent/40";
 pub const LABEL: &str = "block text-sm font-medium text-fg mb-1.5";
 pub const CARD: &str = "rounded-lg border border-line bg-surface shadow-sm";
@@ -135,4 +135,17 @@ pub fn fmt_time(t: chrono::DateTime<chrono::Utc>) -> String {
 /// The message of a failed result, if any (for notices).
 pub fn error_of<T: Clone>(r: Option<Result<T, AppError>>) -> Option<AppError> {
     r.and_then(|r| r.err())
+}
+
+/// Asks the user to confirm a destructive action (always true outside the browser).
+pub fn confirm(message: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window().and_then(|w| w.confirm_with_message(message).ok()).unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = message;
+        true
+    }
 }

@@ -1,5 +1,5 @@
 //! Server functions for user administration.
-use super::model::{UserPage, UserQuery, UserSummary};
+use super::model::{CreatedUser, UserPage, UserQuery, UserSummary};
 use crate::auth::model::{Role, UserId};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -31,14 +31,15 @@ pub async fn list_users(query: UserQuery) -> Result<UserPage, AppError> {
     .await
 }
 
-/// Creates a local account with an initial password the admin hands over.
+/// Creates a local account. With an empty password the answer carries a one-time
+/// invitation link with which the user sets their own.
 #[server(endpoint = "users/create", input = Json)]
 pub async fn create_user(
     email: String,
     display_name: String,
     role: Role,
     password: String,
-) -> Result<UserSummary, AppError> {
+) -> Result<CreatedUser, AppError> {
     use crate::auth::{guard::*, model::Permission};
     respond(async {
         let admin = require(Permission::UsersManage).await?;
@@ -68,6 +69,25 @@ pub async fn set_user_active(id: UserId, active: bool) -> Result<UserSummary, Ap
     .await
 }
 
+/// A fresh invitation link for an existing user (earlier links stop working).
+#[server(endpoint = "users/invite", input = Json)]
+pub async fn invite_user(id: UserId) -> Result<String, AppError> {
+    use crate::auth::{guard::*, model::Permission};
+    respond(async {
+        let admin = require(Permission::UsersManage).await?;
+        let st = state()?;
+        let mut tx = st.db.begin().await?;
+        let user = super::repo::find_by_id(&mut *tx, id).await?.ok_or_else(|| AppError::NotFound("User".into()))?;
+        if !user.active {
+            return Err(AppError::Conflict("Reactivate the account before inviting it.".into()));
+        }
+        let path = server::issue_invitation(&mut tx, &admin, id).await?;
+        tx.commit().await?;
+        Ok(path)
+    })
+    .await
+}
+
 /// Sets a new password for someone else and signs them out everywhere.
 #[server(endpoint = "users/reset_password", input = Json)]
 pub async fn reset_user_password(id: UserId, password: String) -> Result<(), AppError> {
@@ -81,7 +101,7 @@ pub async fn reset_user_password(id: UserId, password: String) -> Result<(), App
 
 #[cfg(feature = "ssr")]
 pub mod server {
-    use super::super::model::{parse_display_name, EmailAddress, UserSummary};
+    use super::super::model::{parse_display_name, CreatedUser, EmailAddress, UserSummary};
     use super::super::repo;
     use crate::audit::repo::{record, Actor};
     use crate::auth::model::{CurrentUser, Permission, Role, UserId};
@@ -108,21 +128,39 @@ pub mod server {
         display_name: &str,
         role: Role,
         pw: &str,
-    ) -> AppResult<UserSummary> {
+    ) -> AppResult<CreatedUser> {
         let email = EmailAddress::parse(email).map_err(|m| AppError::field("email", m))?;
         let name = parse_display_name(display_name).map_err(|m| AppError::field("display_name", m))?;
-        password::check_strength(pw).map_err(|m| AppError::field("password", m))?;
-        let hash = password::hash_async(pw.to_string()).await?;
+        let hash = if pw.is_empty() {
+            None
+        } else {
+            password::check_strength(pw).map_err(|m| AppError::field("password", m))?;
+            Some(password::hash_async(pw.to_string()).await?)
+        };
         let mut tx = db.begin().await?;
-        let id = repo::insert(&mut *tx, email.as_str(), &name, role, Some(&hash))
+        let id = repo::insert(&mut *tx, email.as_str(), &name, role, hash.as_deref())
             .await
             .map_err(|e| on_constraint(e, &EMAIL_TAKEN))?;
         let user = repo::find_by_id(&mut *tx, id).await?.ok_or(AppError::Internal)?;
         record(&mut *tx, &Actor::user(admin), "user.create", "user", &id.to_string(), None, Some(&snapshot(&user)))
             .await?;
+        let invite_path = match hash {
+            None => Some(issue_invitation(&mut tx, admin, id).await?),
+            Some(_) => None,
+        };
         publish(&mut *tx, staff(), LiveEvent::UserChanged { user_id: id }).await?;
         tx.commit().await?;
-        Ok(user)
+        Ok(CreatedUser { user, invite_path })
+    }
+
+    /// Stores a new invitation for `id` and returns its link path.
+    pub async fn issue_invitation(tx: &mut sqlx::PgConnection, admin: &CurrentUser, id: UserId) -> AppResult<String> {
+        use crate::auth::guard::{hash_token, new_token};
+        let token = new_token();
+        let expires = chrono::Utc::now() + chrono::Duration::days(crate::auth::model::INVITATION_DAYS);
+        auth_repo::insert_invitation(&mut *tx, &hash_token(&token), id, admin.id, expires).await?;
+        record(&mut *tx, &Actor::user(admin), "user.invite", "user", &id.to_string(), None, None).await?;
+        Ok(format!("/invite/{token}"))
     }
 
     /// Refuses changes that would leave the workspace without an active admin.

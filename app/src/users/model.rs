@@ -31,6 +31,14 @@ pub struct UserPage {
 
 pub const USER_PAGE_SIZE: i64 = 50;
 
+/// A new account, and the one-time link to send when no password was given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreatedUser {
+    pub user: UserSummary,
+    /// `/invite/<token>`, valid for a week.
+    pub invite_path: Option<String>,
+}
+
 /// A parsed email address: trimmed, lower-cased, one `@`, a dot in the domain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmailAddress(String);

@@ -56,7 +56,7 @@ pub fn AuditPage() -> impl IntoView {
                 <input class=INPUT type="date" aria-label="From date" bind:value=from />
                 <input class=INPUT type="date" aria-label="To date" bind:value=to />
             </div>
-            <div class=format!("{CARD} overflow-hidden")>
+            <div class=format!("{CARD} overflow-x-auto")>
                 <table class="w-full" data-testid="audit-table">
                     <thead class="border-b border-line bg-raised/50">
                         <tr><th class=TH>"When"</th><th class=TH>"Actor"</th><th class=TH>"Action"</th><th class=TH>"Record"</th><th class=TH>"Change"</th></tr>

@@ -45,7 +45,7 @@ pub fn JobsPage() -> impl IntoView {
                     <button type="button" class=move || if status.get() == s { BTN_PRIMARY } else { BTN_SECONDARY } on:click=move |_| status.set(s)>{l}</button>
                 }).collect_view()}
             </div>
-            <div class=format!("{CARD} overflow-hidden")>
+            <div class=format!("{CARD} overflow-x-auto")>
                 <table class="w-full">
                     <thead class="border-b border-line bg-raised/50">
                         <tr><th class=TH>"#"</th><th class=TH>"Kind"</th><th class=TH>"Status"</th><th class=TH>"Attempts"</th><th class=TH>"Run at"</th><th class=TH>"Last error"</th><th class=TH></th></tr>

@@ -79,7 +79,11 @@ fn TeamCard(
                     <h3 class="text-base font-semibold text-fg">{team.name.clone()}</h3>
                     <p class="text-sm text-muted">{if team.description.is_empty() { "No description".to_string() } else { team.description.clone() }}</p>
                 </div>
-                <button type="button" class=BTN_DANGER on:click=move |_| { delete.dispatch(DeleteTeam { id }); }>"Delete"</button>
+                <button type="button" class=BTN_DANGER on:click=move |_| {
+                    if confirm("Delete this team? Its members stay; only the team goes.") {
+                        delete.dispatch(DeleteTeam { id });
+                    }
+                }>"Delete"</button>
             </div>
             <ul class="mb-3 divide-y divide-line">
                 {team.members.iter().map(|m| {
