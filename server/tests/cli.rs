@@ -80,3 +80,20 @@ async fn health_readiness_and_metrics_answer() {
     assert!(metrics.contains("helios_jobs{status=\"dead\"}"), "{metrics}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn json_logging_writes_one_json_object_per_line() {
+    let db = common::fresh_database().await;
+    let node =
+        common::process::Helios::serve(&[], &[("DATABASE_URL", db.as_str()), ("HELIOS_LOG_FORMAT", "json")], false);
+    let lines: Vec<String> = node.logs.try_iter().collect();
+    assert!(!lines.is_empty());
+    for line in &lines {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        assert!(v.get("level").is_some() && v.get("message").is_some(), "{line}");
+    }
+    assert!(
+        lines.iter().any(|l| l.contains("no administrator exists yet")),
+        "production start explains how to create an admin"
+    );
+}

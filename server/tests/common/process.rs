@@ -31,7 +31,9 @@ impl Helios {
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if let Some(rest) = line.split("listening on http://").nth(1) {
-                    let _ = addr_tx.send(rest.split_whitespace().next().unwrap_or("").to_string());
+                    let addr: String =
+                        rest.chars().take_while(|c| c.is_ascii_alphanumeric() || ".:[]".contains(*c)).collect();
+                    let _ = addr_tx.send(addr);
                 }
                 if tx.send(line).is_err() {
                     // Keep draining so the child never blocks on a full pipe.
