@@ -14,6 +14,7 @@ pub mod live;
 pub mod modules;
 pub mod settings;
 pub mod teams;
+pub mod tickets;
 pub mod ui;
 pub mod users;
 

@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/invite/:token") view=crate::auth::pages::InvitePage ssr=SsrMode::Async />
                 <Route path=path!("/account") view=crate::auth::pages::AccountPage ssr=SsrMode::Async />
                 <Route path=path!("/desk") view=crate::desk::DeskPage ssr=SsrMode::Async />
+                <Route path=path!("/desk/tickets/:number") view=crate::tickets::pages::TicketView ssr=SsrMode::Async />
                 <Route path=path!("/portal") view=crate::modules::PortalPage ssr=SsrMode::Async />
                 <Route path=path!("/kb") view=crate::modules::KbPage ssr=SsrMode::Async />
                 <Route path=path!("/assets") view=crate::modules::AssetsPage ssr=SsrMode::Async />

@@ -43,6 +43,15 @@ fn args(endpoint: &str) -> Value {
         "users/invite" => json!({ "id": nobody }),
         "auth/invitation" => json!({ "token": "no-such-token" }),
         "auth/accept_invite" => json!({ "token": "no-such-token", "password": "long enough password" }),
+        "tickets/create" => json!({ "title": "", "description": "", "priority": "p3", "requester": null }),
+        "tickets/list" => {
+            json!({ "filter": { "categories": [], "assignee": { "kind": "any" }, "team": null, "priority": null, "requester": null, "tag": null, "after": null } })
+        }
+        "tickets/get" => json!({ "number": 999999 }),
+        "tickets/update" => {
+            json!({ "number": 999999, "patch": { "version": 1, "title": null, "status": null, "priority": null, "assignee": null, "team": null, "tags": null } })
+        }
+        "tickets/comment" => json!({ "number": 999999, "body": "hello", "internal": false }),
         "users/reset_password" => json!({ "id": nobody, "password": "long enough password" }),
         "teams/create" => json!({ "name": "", "description": "" }),
         "teams/update" => json!({ "id": nobody, "name": "X", "description": "" }),

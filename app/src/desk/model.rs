@@ -7,4 +7,5 @@ pub struct SavedView {
     pub name: String,
     /// Shared with every agent (else personal).
     pub shared: bool,
+    pub filter: crate::tickets::model::TicketFilter,
 }

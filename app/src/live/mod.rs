@@ -22,6 +22,8 @@ pub enum LiveEvent {
     UserChanged { user_id: UserId },
     /// A team or its membership changed.
     TeamChanged { team_id: uuid::Uuid },
+    /// A ticket was created or changed (fields, status, comments).
+    TicketChanged { number: i64 },
     /// The user's sessions were revoked: the tab should return to sign-in.
     SessionsRevoked { user_id: UserId },
 }

@@ -132,6 +132,11 @@ pub fn fmt_time(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
+/// Compact timestamp for dense tables, e.g. "Nov 26 15:24".
+pub fn fmt_short(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%b %d %H:%M").to_string()
+}
+
 /// The message of a failed result, if any (for notices).
 pub fn error_of<T: Clone>(r: Option<Result<T, AppError>>) -> Option<AppError> {
     r.and_then(|r| r.err())

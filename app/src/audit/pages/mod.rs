@@ -15,6 +15,7 @@ pub fn AuditPage() -> impl IntoView {
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
     let cursor = RwSignal::new(None::<i64>);
+    let next = RwSignal::new(None::<i64>);
     let filter = Memo::new(move |_| AuditFilter {
         action: action.get(),
         entity_type: entity.get(),
@@ -61,29 +62,27 @@ pub fn AuditPage() -> impl IntoView {
                     <thead class="border-b border-line bg-raised/50">
                         <tr><th class=TH>"When"</th><th class=TH>"Actor"</th><th class=TH>"Action"</th><th class=TH>"Record"</th><th class=TH>"Change"</th></tr>
                     </thead>
-                    <Transition fallback=|| view! { <tbody><tr><td colspan="5"><Loading /></td></tr></tbody> }>
-                        {move || Suspend::new(async move {
-                            match page.await {
-                                Ok(p) => {
-                                    let next = p.next_before_id;
-                                    view! {
-                                        <tbody class="divide-y divide-line">
+                    <tbody class="divide-y divide-line">
+                        <Transition fallback=|| view! { <tr><td colspan="5"><Loading /></td></tr> }>
+                            {move || Suspend::new(async move {
+                                match page.await {
+                                    Ok(p) => {
+                                        next.set(p.next_before_id);
+                                        view! {
                                             {p.entries.is_empty().then(|| view! { <tr><td colspan="5" class="px-4 py-10 text-center text-sm text-muted">"No entries match these filters."</td></tr> })}
                                             {p.entries.into_iter().map(|e| view! { <AuditRow entry=e /> }).collect_view()}
-                                        </tbody>
-                                        <tfoot>
-                                            <tr><td colspan="5" class="px-4 py-3 text-right">
-                                                {cursor.get_untracked().map(|_| view! { <button type="button" class=BTN_GHOST on:click=move |_| cursor.set(None)>"Newest"</button> })}
-                                                {next.map(|n| view! { <button type="button" class=BTN_SECONDARY on:click=move |_| cursor.set(Some(n))>"Older entries"</button> })}
-                                            </td></tr>
-                                        </tfoot>
-                                    }.into_any()
+                                        }.into_any()
+                                    }
+                                    Err(e) => view! { <tr><td colspan="5" class="px-4 py-6 text-sm text-danger">{e.to_string()}</td></tr> }.into_any(),
                                 }
-                                Err(e) => view! { <tbody><tr><td colspan="5" class="px-4 py-6 text-sm text-danger">{e.to_string()}</td></tr></tbody> }.into_any(),
-                            }
-                        })}
-                    </Transition>
+                            })}
+                        </Transition>
+                    </tbody>
                 </table>
+                <div class="flex justify-end gap-2 border-t border-line px-4 py-3">
+                    {move || cursor.get().map(|_| view! { <button type="button" class=BTN_GHOST on:click=move |_| cursor.set(None)>"Newest"</button> })}
+                    {move || next.get().map(|n| view! { <button type="button" class=BTN_SECONDARY on:click=move |_| cursor.set(Some(n))>"Older entries"</button> })}
+                </div>
             </div>
         </Guarded>
     }

@@ -1,0 +1,88 @@
+//! Server functions for tickets. Staff (DeskView) work on every ticket; requesters
+//! see and comment on their own only, and never see internal notes.
+use super::model::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+#[server(endpoint = "tickets/workflow", input = Json)]
+pub async fn get_workflow() -> Result<Workflow, AppError> {
+    use crate::auth::{guard::*, model::Permission};
+    respond(async {
+        require(Permission::SignedIn).await?;
+        require_module(crate::settings::model::Module::ServiceDesk).await?;
+        Ok(super::repo::load_workflow(&state()?.db).await?)
+    })
+    .await
+}
+
+/// Opens a ticket. Requesters open their own (source portal); staff may open one on
+/// behalf of a requester.
+#[server(endpoint = "tickets/create", input = Json)]
+pub async fn create_ticket(
+    title: String,
+    description: String,
+    priority: Priority,
+    requester: Option<crate::auth::model::UserId>,
+) -> Result<TicketNumber, AppError> {
+    use crate::auth::{guard::*, model::Permission};
+    respond(async {
+        let user = require(Permission::SignedIn).await?;
+        require_module(crate::settings::model::Module::ServiceDesk).await?;
+        server::create(&state()?.db, &user, &title, &description, priority, requester).await
+    })
+    .await
+}
+
+#[server(endpoint = "tickets/list", input = Json)]
+pub async fn list_tickets(filter: TicketFilter) -> Result<TicketPage, AppError> {
+    use crate::auth::{guard::*, model::Permission};
+    respond(async {
+        let user = require(Permission::DeskView).await?;
+        require_module(crate::settings::model::Module::ServiceDesk).await?;
+        server::list(&state()?.db, &user, filter).await
+    })
+    .await
+}
+
+#[server(endpoint = "tickets/get", input = Json)]
+pub async fn get_ticket(number: TicketNumber) -> Result<TicketDetail, AppError> {
+    use crate::auth::{guard::*, model::Permission};
+    respond(async {
+        let user = require(Permission::SignedIn).await?;
+        require_module(crate::settings::model::Module::ServiceDesk).await?;
+        server::get(&state()?.db, &user, number).await
+    })
+    .await
+}
+
+/// Applies a patch if nobody saved a newer version in between.
+#[server(endpoint = "tickets/update", input = Json)]
+pub async fn update_ticket(number: TicketNumber, patch: TicketPatch) -> Result<TicketDetail, AppError> {
+    use crate::auth::{guard::*, model::Permission};
+    respond(async {
+        let user = require(Permission::DeskView).await?;
+        require_module(crate::settings::model::Module::ServiceDesk).await?;
+        let db = state()?.db;
+        server::update(&db, &user, number, patch).await?;
+        server::get(&db, &user, number).await
+    })
+    .await
+}
+
+/// Adds a public reply or (staff only) an internal note.
+#[server(endpoint = "tickets/comment", input = Json)]
+pub async fn add_comment(number: TicketNumber, body: String, internal: bool) -> Result<TicketDetail, AppError> {
+    use crate::auth::{guard::*, model::Permission};
+    respond(async {
+        let user = require(Permission::SignedIn).await?;
+        require_module(crate::settings::model::Module::ServiceDesk).await?;
+        let db = state()?.db;
+        server::comment(&db, &user, number, &body, internal).await?;
+        server::get(&db, &user, number).await
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+pub mod server;

@@ -1,0 +1,7 @@
+//! Tickets: workflow, queues, the ticket with its timeline, comments.
+pub mod api;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod repo;
+pub mod rules;

@@ -1,0 +1,213 @@
+//! Tickets as the browser sees them: summaries for queues, the full ticket with its
+//! timeline, filters, and the workflow (statuses and allowed transitions).
+use crate::auth::model::UserId;
+use crate::teams::model::TeamId;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+pub struct TicketId(pub uuid::Uuid);
+
+/// The human number, shown as `TKT-42`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+pub struct TicketNumber(pub i64);
+
+impl std::fmt::Display for TicketNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TKT-{}", self.0)
+    }
+}
+
+impl TicketNumber {
+    /// Accepts `TKT-42`, `tkt-42`, `#42` and `42`.
+    pub fn parse(s: &str) -> Option<TicketNumber> {
+        let s = s.trim();
+        let digits =
+            s.strip_prefix("TKT-").or_else(|| s.strip_prefix("tkt-")).or_else(|| s.strip_prefix('#')).unwrap_or(s);
+        digits.parse::<i64>().ok().filter(|n| *n > 0).map(TicketNumber)
+    }
+}
+
+/// The category a status belongs to; SLA clocks and filters use it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "status_category", rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum StatusCategory {
+    New,
+    Open,
+    Pending,
+    Scheduled,
+    Resolved,
+    Closed,
+}
+
+impl StatusCategory {
+    /// The categories of work not yet done.
+    pub const ACTIVE: [StatusCategory; 4] =
+        [StatusCategory::New, StatusCategory::Open, StatusCategory::Pending, StatusCategory::Scheduled];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "ticket_priority", rename_all = "lowercase"))]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    P1,
+    P2,
+    #[default]
+    P3,
+    P4,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 4] = [Priority::P1, Priority::P2, Priority::P3, Priority::P4];
+    pub fn label(self) -> &'static str {
+        match self {
+            Priority::P1 => "P1 · Critical",
+            Priority::P2 => "P2 · High",
+            Priority::P3 => "P3 · Normal",
+            Priority::P4 => "P4 · Low",
+        }
+    }
+    pub fn short(self) -> &'static str {
+        match self {
+            Priority::P1 => "P1",
+            Priority::P2 => "P2",
+            Priority::P3 => "P3",
+            Priority::P4 => "P4",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "ticket_source", rename_all = "lowercase"))]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    #[default]
+    Web,
+    Portal,
+    Email,
+    Api,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Status {
+    pub key: String,
+    pub name: String,
+    pub category: StatusCategory,
+}
+
+/// Statuses and the transitions admins allow between them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Workflow {
+    pub statuses: Vec<Status>,
+    pub transitions: Vec<(String, String)>,
+}
+
+/// A row of a queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketSummary {
+    pub id: TicketId,
+    pub number: TicketNumber,
+    pub title: String,
+    pub requester_name: String,
+    pub assignee_name: Option<String>,
+    pub team_name: Option<String>,
+    pub status: String,
+    pub status_name: String,
+    pub status_category: StatusCategory,
+    pub priority: Priority,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub id: TicketId,
+    pub number: TicketNumber,
+    pub title: String,
+    pub description: String,
+    pub requester_id: UserId,
+    pub requester_name: String,
+    pub requester_email: String,
+    pub assignee_id: Option<UserId>,
+    pub assignee_name: Option<String>,
+    pub team_id: Option<TeamId>,
+    pub team_name: Option<String>,
+    pub status: String,
+    pub status_name: String,
+    pub status_category: StatusCategory,
+    pub priority: Priority,
+    pub source: Source,
+    pub tags: Vec<String>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One entry of a ticket's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineItem {
+    pub at: DateTime<Utc>,
+    pub actor: Option<String>,
+    pub what: TimelineWhat,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TimelineWhat {
+    Created,
+    Changed { field: String, from: String, to: String },
+    Comment { body: String, internal: bool },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketDetail {
+    pub ticket: Ticket,
+    pub timeline: Vec<TimelineItem>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum AssigneeFilter {
+    #[default]
+    Any,
+    Me,
+    Unassigned,
+    User(UserId),
+}
+
+/// Queue filters; every field narrows the list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct TicketFilter {
+    /// Empty = every category.
+    pub categories: Vec<StatusCategory>,
+    pub assignee: AssigneeFilter,
+    pub team: Option<TeamId>,
+    pub priority: Option<Priority>,
+    pub requester: Option<UserId>,
+    pub tag: Option<String>,
+    /// Keyset cursor: the (updated_at, id) of the last row of the previous page.
+    pub after: Option<(DateTime<Utc>, TicketId)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketPage {
+    pub tickets: Vec<TicketSummary>,
+    pub next: Option<(DateTime<Utc>, TicketId)>,
+}
+
+pub const TICKET_PAGE_SIZE: i64 = 50;
+
+/// A change to a ticket; `None` leaves a field as it is. `version` is the version the
+/// editor saw: a newer one on the server refuses the change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct TicketPatch {
+    pub version: i32,
+    pub title: Option<String>,
+    pub status: Option<String>,
+    pub priority: Option<Priority>,
+    pub assignee: Option<Option<UserId>>,
+    pub team: Option<Option<TeamId>>,
+    pub tags: Option<Vec<String>>,
+}

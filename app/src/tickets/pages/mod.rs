@@ -1,0 +1,5 @@
+//! Ticket pages: the queue table of the console and the ticket view.
+mod queue;
+mod view;
+pub use queue::{Queue, QueueTable};
+pub use view::TicketView;

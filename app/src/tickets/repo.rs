@@ -1,0 +1,256 @@
+//! SQL for tickets, comments and the timeline.
+use super::model::*;
+use crate::auth::model::UserId;
+use crate::teams::model::TeamId;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::PgExecutor;
+
+pub async fn load_workflow(db: &sqlx::PgPool) -> sqlx::Result<Workflow> {
+    let statuses = sqlx::query_as!(
+        Status,
+        r#"select key, name, category as "category: StatusCategory" from ticket_statuses order by position, key"#
+    )
+    .fetch_all(db)
+    .await?;
+    let transitions = sqlx::query!("select from_key, to_key from ticket_status_transitions")
+        .fetch_all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.from_key, r.to_key))
+        .collect();
+    Ok(Workflow { statuses, transitions })
+}
+
+pub struct NewTicketRow<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub requester: UserId,
+    pub priority: Priority,
+    pub source: Source,
+    pub team: Option<TeamId>,
+}
+
+/// Inserts a ticket in status `new`; returns its id and number.
+pub async fn insert(db: impl PgExecutor<'_>, t: NewTicketRow<'_>) -> sqlx::Result<(TicketId, TicketNumber)> {
+    let r = sqlx::query!(
+        r#"insert into tickets (title, description, requester_id, priority, source, team_id, status, status_category)
+           values ($1, $2, $3, $4, $5, $6, 'new', 'new')
+           returning id as "id: TicketId", number as "number: TicketNumber""#,
+        t.title,
+        t.description,
+        t.requester.0,
+        t.priority as Priority,
+        t.source as Source,
+        t.team.map(|x| x.0)
+    )
+    .fetch_one(db)
+    .await?;
+    Ok((r.id, r.number))
+}
+
+pub async fn insert_event(
+    db: impl PgExecutor<'_>,
+    ticket: TicketId,
+    actor: Option<UserId>,
+    kind: &str,
+    detail: &Value,
+    version: i32,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into ticket_events (ticket_id, actor_id, kind, detail, version) values ($1, $2, $3, $4, $5)",
+        ticket.0,
+        actor.map(|a| a.0),
+        kind,
+        detail,
+        version
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The full ticket; `lock` takes a row lock for an update in the same transaction.
+pub async fn find_by_number(db: impl PgExecutor<'_>, number: TicketNumber) -> sqlx::Result<Option<Ticket>> {
+    sqlx::query_as!(
+        Ticket,
+        r#"select t.id as "id: TicketId", t.number as "number: TicketNumber", t.title, t.description,
+                  t.requester_id as "requester_id: UserId", r.display_name as requester_name, r.email::text as "requester_email!",
+                  t.assignee_id as "assignee_id: UserId", a.display_name as "assignee_name?",
+                  t.team_id as "team_id: TeamId", tm.name::text as "team_name?",
+                  t.status, s.name as status_name, t.status_category as "status_category: StatusCategory",
+                  t.priority as "priority: Priority", t.source as "source: Source", t.tags, t.version,
+                  t.created_at, t.updated_at
+           from tickets t
+           join users r on r.id = t.requester_id
+           left join users a on a.id = t.assignee_id
+           left join teams tm on tm.id = t.team_id
+           join ticket_statuses s on s.key = t.status
+           where t.number = $1"#,
+        number.0
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Locks the ticket row for the rest of the transaction; returns its current version.
+pub async fn lock(db: impl PgExecutor<'_>, id: TicketId) -> sqlx::Result<i32> {
+    sqlx::query_scalar!("select version from tickets where id = $1 for update", id.0).fetch_one(db).await
+}
+
+pub struct TicketRowUpdate<'a> {
+    pub title: &'a str,
+    pub status: &'a str,
+    pub priority: Priority,
+    pub assignee: Option<UserId>,
+    pub team: Option<TeamId>,
+    pub tags: &'a [String],
+}
+
+/// Writes the new values and bumps the version; returns the new version.
+pub async fn update(db: impl PgExecutor<'_>, id: TicketId, u: TicketRowUpdate<'_>) -> sqlx::Result<i32> {
+    sqlx::query_scalar!(
+        r#"update tickets set title = $2, status = $3,
+                  status_category = (select category from ticket_statuses where key = $3),
+                  priority = $4, assignee_id = $5, team_id = $6, tags = $7, version = version + 1
+           where id = $1 returning version"#,
+        id.0,
+        u.title,
+        u.status,
+        u.priority as Priority,
+        u.assignee.map(|a| a.0),
+        u.team.map(|t| t.0),
+        u.tags
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Who changed what after `version` (for conflict messages).
+pub async fn changes_since(db: impl PgExecutor<'_>, id: TicketId, version: i32) -> sqlx::Result<Vec<(String, String)>> {
+    Ok(sqlx::query!(
+        r#"select coalesce(u.display_name, 'someone') as "who!", coalesce(e.detail->>'field', e.kind) as "what!"
+           from ticket_events e left join users u on u.id = e.actor_id
+           where e.ticket_id = $1 and e.version > $2 order by e.id"#,
+        id.0,
+        version
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|r| (r.who, r.what))
+    .collect())
+}
+
+pub async fn touch(db: impl PgExecutor<'_>, id: TicketId) -> sqlx::Result<i32> {
+    sqlx::query_scalar!("update tickets set version = version + 1 where id = $1 returning version", id.0)
+        .fetch_one(db)
+        .await
+}
+
+pub async fn insert_comment(
+    db: impl PgExecutor<'_>,
+    ticket: TicketId,
+    author: UserId,
+    body: &str,
+    internal: bool,
+) -> sqlx::Result<uuid::Uuid> {
+    sqlx::query_scalar!(
+        "insert into ticket_comments (ticket_id, author_id, body, internal) values ($1, $2, $3, $4) returning id",
+        ticket.0,
+        author.0,
+        body,
+        internal
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// The timeline in order; internal notes only when `with_internal`.
+pub async fn timeline(
+    db: impl PgExecutor<'_>,
+    ticket: TicketId,
+    with_internal: bool,
+) -> sqlx::Result<Vec<TimelineItem>> {
+    let rows = sqlx::query!(
+        r#"select e.created_at, u.display_name as "actor?", e.kind, e.detail, c.body as "body?", c.internal as "internal?"
+           from ticket_events e
+           left join users u on u.id = e.actor_id
+           left join ticket_comments c on e.kind = 'comment' and c.id = (e.detail->>'comment_id')::uuid
+           where e.ticket_id = $1 and ($2 or coalesce(c.internal, false) = false)
+           order by e.id"#,
+        ticket.0,
+        with_internal
+    )
+    .fetch_all(db)
+    .await?;
+    let text = |v: &Value, k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+    Ok(rows
+        .into_iter()
+        .map(|r| TimelineItem {
+            at: r.created_at,
+            actor: r.actor,
+            what: match r.kind.as_str() {
+                "comment" => {
+                    TimelineWhat::Comment { body: r.body.unwrap_or_default(), internal: r.internal.unwrap_or(false) }
+                }
+                "changed" => TimelineWhat::Changed {
+                    field: text(&r.detail, "field"),
+                    from: text(&r.detail, "from"),
+                    to: text(&r.detail, "to"),
+                },
+                _ => TimelineWhat::Created,
+            },
+        })
+        .collect())
+}
+
+pub struct ListArgs<'a> {
+    pub categories: &'a [StatusCategory],
+    /// "any", "unassigned" or "user" (then `assignee` is set).
+    pub assignee_mode: &'a str,
+    pub assignee: Option<UserId>,
+    pub team: Option<TeamId>,
+    pub priority: Option<Priority>,
+    pub requester: Option<UserId>,
+    pub tag: Option<&'a str>,
+    pub after: Option<(DateTime<Utc>, TicketId)>,
+    pub limit: i64,
+}
+
+/// A queue page, newest activity first, keyset-paginated on (updated_at, id).
+pub async fn list(db: impl PgExecutor<'_>, a: ListArgs<'_>) -> sqlx::Result<Vec<TicketSummary>> {
+    sqlx::query_as!(
+        TicketSummary,
+        r#"select t.id as "id: TicketId", t.number as "number: TicketNumber", t.title,
+                  r.display_name as requester_name, a.display_name as "assignee_name?", tm.name::text as "team_name?",
+                  t.status, s.name as status_name, t.status_category as "status_category: StatusCategory",
+                  t.priority as "priority: Priority", t.updated_at
+           from tickets t
+           join users r on r.id = t.requester_id
+           left join users a on a.id = t.assignee_id
+           left join teams tm on tm.id = t.team_id
+           join ticket_statuses s on s.key = t.status
+           where (cardinality($1::status_category[]) = 0 or t.status_category = any($1))
+             and ($2 = 'any' or ($2 = 'unassigned' and t.assignee_id is null) or ($2 = 'user' and t.assignee_id = $3))
+             and ($4::uuid is null or t.team_id = $4)
+             and ($5::ticket_priority is null or t.priority = $5)
+             and ($6::uuid is null or t.requester_id = $6)
+             and ($7::text is null or t.tags @> array[$7])
+             and ($8::timestamptz is null or (t.updated_at, t.id) < ($8, $9::uuid))
+           order by t.updated_at desc, t.id desc
+           limit $10"#,
+        a.categories as &[StatusCategory],
+        a.assignee_mode,
+        a.assignee.map(|u| u.0),
+        a.team.map(|t| t.0),
+        a.priority as Option<Priority>,
+        a.requester.map(|u| u.0),
+        a.tag,
+        a.after.map(|x| x.0),
+        a.after.map(|x| (x.1).0),
+        a.limit
+    )
+    .fetch_all(db)
+    .await
+}

@@ -1,0 +1,217 @@
+//! Tickets: creation, queues, transitions as data, optimistic concurrency,
+//! requester isolation and internal notes.
+mod common;
+
+use common::{call, spawn_app};
+use serde_json::{json, Value};
+
+async fn create(app: &common::TestApp, c: &reqwest::Client, title: &str) -> i64 {
+    let (status, n) = call(
+        app,
+        c,
+        "tickets/create",
+        json!({ "title": title, "description": "It broke.", "priority": "p2", "requester": null }),
+    )
+    .await;
+    assert_eq!(status, 200, "{n}");
+    n.as_i64().unwrap()
+}
+
+async fn get(app: &common::TestApp, c: &reqwest::Client, n: i64) -> (u16, Value) {
+    call(app, c, "tickets/get", json!({ "number": n })).await
+}
+
+fn patch(version: i64, fields: Value) -> Value {
+    let mut p = json!({ "version": version, "title": null, "status": null, "priority": null, "assignee": null, "team": null, "tags": null });
+    for (k, v) in fields.as_object().unwrap() {
+        p[k] = v.clone();
+    }
+    p
+}
+
+#[tokio::test]
+async fn a_requester_opens_a_ticket_that_agents_see_in_the_queue_and_others_cannot_read() {
+    let app = spawn_app().await;
+    let requester = app.signed_in("requester").await;
+    let agent = app.signed_in("agent").await;
+    let n = create(&app, &requester, "VPN drops every hour").await;
+
+    let filter = json!({ "filter": { "categories": ["new", "open", "pending", "scheduled"], "assignee": { "kind": "unassigned" }, "team": null, "priority": null, "requester": null, "tag": null, "after": null } });
+    let (status, page) = call(&app, &agent, "tickets/list", filter).await;
+    assert_eq!(status, 200, "{page}");
+    let rows = page["tickets"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["title"], "VPN drops every hour");
+    assert_eq!(rows[0]["requester_name"], "Riley Requester");
+
+    let (_, detail) = get(&app, &requester, n).await;
+    assert_eq!(detail["ticket"]["source"], "portal");
+    // Another requester gets NotFound, not Forbidden: numbers reveal nothing.
+    let admin = app.signed_in("admin").await;
+    let (s, _) = call(&app, &admin, "users/create", json!({ "email": "other@example.com", "display_name": "Other", "role": "requester", "password": "other requester pw" })).await;
+    assert_eq!(s, 200);
+    let other = app.client();
+    call(&app, &other, "auth/login", json!({ "email": "other@example.com", "password": "other requester pw" })).await;
+    let (status, _) = get(&app, &other, n).await;
+    assert_eq!(status, 404);
+    let (status, _) =
+        call(&app, &other, "tickets/comment", json!({ "number": n, "body": "me too", "internal": false })).await;
+    assert_eq!(status, 404);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn status_changes_follow_the_configured_transitions_and_are_on_the_timeline() {
+    let app = spawn_app().await;
+    let agent = app.signed_in("agent").await;
+    let n = create(&app, &agent, "Laptop will not boot").await;
+    let (_, d) = get(&app, &agent, n).await;
+    let v = d["ticket"]["version"].as_i64().unwrap();
+
+    // New → Closed is not an allowed transition by default.
+    let (status, body) =
+        call(&app, &agent, "tickets/update", json!({ "number": n, "patch": patch(v, json!({ "status": "closed" })) }))
+            .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("cannot move from New to Closed"), "{body}");
+
+    let (status, d) = call(
+        &app,
+        &agent,
+        "tickets/update",
+        json!({ "number": n, "patch": patch(v, json!({ "status": "in_progress", "priority": "p1" })) }),
+    )
+    .await;
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(d["ticket"]["status"], "in_progress");
+    assert_eq!(d["ticket"]["status_category"], "open");
+    let changes: Vec<String> = d["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["what"]["kind"] == "changed")
+        .map(|i| {
+            format!(
+                "{}:{}→{}",
+                i["what"]["field"].as_str().unwrap(),
+                i["what"]["from"].as_str().unwrap(),
+                i["what"]["to"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(changes, vec!["status:New→In Progress", "priority:P2→P1"]);
+    let audited: i64 = sqlx::query_scalar("select count(*) from audit_log where action = 'ticket.update'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(audited, 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn saving_over_a_newer_version_is_refused_and_says_what_changed() {
+    let app = spawn_app().await;
+    let agent = app.signed_in("agent").await;
+    let lead = app.signed_in("team_lead").await;
+    let n = create(&app, &agent, "Printer offline").await;
+    let (_, d) = get(&app, &agent, n).await;
+    let seen = d["ticket"]["version"].as_i64().unwrap();
+    let (status, _) =
+        call(&app, &lead, "tickets/update", json!({ "number": n, "patch": patch(seen, json!({ "priority": "p1" })) }))
+            .await;
+    assert_eq!(status, 200);
+    let (status, body) = call(
+        &app,
+        &agent,
+        "tickets/update",
+        json!({ "number": n, "patch": patch(seen, json!({ "title": "Printer on floor 2 offline" })) }),
+    )
+    .await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.to_string().contains("priority by Terry Lead"), "{body}");
+    let (_, after) = get(&app, &agent, n).await;
+    assert_eq!(after["ticket"]["title"], "Printer offline", "nothing was overwritten");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn internal_notes_are_hidden_from_the_requester_and_requesters_cannot_write_them() {
+    let app = spawn_app().await;
+    let requester = app.signed_in("requester").await;
+    let agent = app.signed_in("agent").await;
+    let n = create(&app, &requester, "Need a new mouse").await;
+    let (s, _) =
+        call(&app, &agent, "tickets/comment", json!({ "number": n, "body": "Check stock first", "internal": true }))
+            .await;
+    assert_eq!(s, 200);
+    let (s, _) =
+        call(&app, &agent, "tickets/comment", json!({ "number": n, "body": "On its way!", "internal": false })).await;
+    assert_eq!(s, 200);
+    let (s, _) =
+        call(&app, &requester, "tickets/comment", json!({ "number": n, "body": "sneaky", "internal": true })).await;
+    assert_eq!(s, 403);
+    let (s, _) =
+        call(&app, &requester, "tickets/comment", json!({ "number": n, "body": "   ", "internal": false })).await;
+    assert_eq!(s, 422);
+
+    let bodies = |d: &Value| -> Vec<String> {
+        d["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["what"]["kind"] == "comment")
+            .map(|i| i["what"]["body"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (_, seen_by_requester) = get(&app, &requester, n).await;
+    assert_eq!(bodies(&seen_by_requester), vec!["On its way!"]);
+    let (_, seen_by_agent) = get(&app, &agent, n).await;
+    assert_eq!(bodies(&seen_by_agent), vec!["Check stock first", "On its way!"]);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn queues_page_by_keyset_without_gaps_or_repeats() {
+    let app = spawn_app().await;
+    let agent = app.signed_in("agent").await;
+    for i in 0..(app::tickets::model::TICKET_PAGE_SIZE + 7) {
+        create(&app, &agent, &format!("Ticket {i}")).await;
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let mut after = Value::Null;
+    let mut pages = 0;
+    loop {
+        let (s, page) = call(&app, &agent, "tickets/list", json!({ "filter": { "categories": [], "assignee": { "kind": "any" }, "team": null, "priority": null, "requester": null, "tag": null, "after": after } })).await;
+        assert_eq!(s, 200, "{page}");
+        for t in page["tickets"].as_array().unwrap() {
+            assert!(seen.insert(t["number"].as_i64().unwrap()), "repeated row");
+        }
+        pages += 1;
+        if page["next"].is_null() {
+            break;
+        }
+        after = page["next"].clone();
+    }
+    assert_eq!(pages, 2);
+    assert_eq!(seen.len() as i64, app::tickets::model::TICKET_PAGE_SIZE + 7);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn ticket_functions_refuse_when_the_service_desk_is_disabled() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("admin").await;
+    call(&app, &admin, "settings/set_module", json!({ "module": "service_desk", "enabled": false })).await;
+    let (status, body) = call(
+        &app,
+        &admin,
+        "tickets/create",
+        json!({ "title": "x", "description": "", "priority": "p3", "requester": null }),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert!(body.get("ModuleDisabled").is_some(), "{body}");
+    let n: i64 = sqlx::query_scalar("select count(*) from tickets").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(n, 0);
+    app.stop().await;
+}
