@@ -47,6 +47,7 @@ fn args(endpoint: &str) -> Value {
         "tickets/list" => {
             json!({ "filter": { "categories": [], "assignee": { "kind": "any" }, "team": null, "priority": null, "requester": null, "tag": null, "after": null } })
         }
+        "tickets/search" => json!({ "query": "printer" }),
         "tickets/get" => json!({ "number": 999999 }),
         "tickets/update" => {
             json!({ "number": 999999, "patch": { "version": 1, "title": null, "status": null, "priority": null, "assignee": null, "team": null, "tags": null } })

@@ -215,3 +215,33 @@ async fn ticket_functions_refuse_when_the_service_desk_is_disabled() {
     assert_eq!(n, 0);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn search_finds_tickets_by_number_by_a_word_from_a_comment_and_by_a_misspelt_title() {
+    let app = spawn_app().await;
+    let agent = app.signed_in("agent").await;
+    let printer = create(&app, &agent, "Printer on the second floor jams").await;
+    let vpn = create(&app, &agent, "VPN disconnects").await;
+    call(
+        &app,
+        &agent,
+        "tickets/comment",
+        json!({ "number": vpn, "body": "Happens with the Fortinet client only", "internal": false }),
+    )
+    .await;
+
+    let numbers =
+        |hits: &Value| -> Vec<i64> { hits.as_array().unwrap().iter().map(|h| h["number"].as_i64().unwrap()).collect() };
+    let (s, hits) = call(&app, &agent, "tickets/search", json!({ "query": "fortinet" })).await;
+    assert_eq!(s, 200, "{hits}");
+    assert_eq!(numbers(&hits), vec![vpn]);
+    assert!(hits[0]["snippet"].as_str().unwrap().contains("\u{2}Fortinet\u{3}"), "{hits}");
+
+    let (_, hits) = call(&app, &agent, "tickets/search", json!({ "query": format!("TKT-{printer}") })).await;
+    assert_eq!(numbers(&hits)[0], printer);
+    let (_, hits) = call(&app, &agent, "tickets/search", json!({ "query": "priner" })).await;
+    assert!(numbers(&hits).contains(&printer), "trigram match on a typo: {hits}");
+    let (_, hits) = call(&app, &agent, "tickets/search", json!({ "query": "nothing-like-this" })).await;
+    assert!(hits.as_array().unwrap().is_empty());
+    app.stop().await;
+}

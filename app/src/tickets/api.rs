@@ -84,5 +84,35 @@ pub async fn add_comment(number: TicketNumber, body: String, internal: bool) -> 
     .await
 }
 
+/// Finds tickets by number, words from titles, descriptions and comments, and
+/// fuzzy title matches (for the command palette).
+#[server(endpoint = "tickets/search", input = Json)]
+pub async fn search_tickets(query: String) -> Result<Vec<SearchHit>, AppError> {
+    use crate::auth::{guard::*, model::Permission};
+    respond(async {
+        require(Permission::DeskView).await?;
+        require_module(crate::settings::model::Module::ServiceDesk).await?;
+        let q = query.trim();
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        if q.chars().count() > 200 {
+            return Err(AppError::field("query", "Search for at most 200 characters."));
+        }
+        let db = state()?.db;
+        let mut hits = Vec::new();
+        if let Some(n) = TicketNumber::parse(q) {
+            hits.extend(super::repo::hit_by_number(&db, n).await?);
+        }
+        for h in super::repo::search(&db, q, true, 20).await? {
+            if !hits.iter().any(|x: &SearchHit| x.number == h.number) {
+                hits.push(h);
+            }
+        }
+        Ok(hits)
+    })
+    .await
+}
+
 #[cfg(feature = "ssr")]
 pub mod server;

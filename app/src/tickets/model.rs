@@ -211,3 +211,41 @@ pub struct TicketPatch {
     pub team: Option<Option<TeamId>>,
     pub tags: Option<Vec<String>>,
 }
+
+/// A search result: the ticket and a snippet with the matching words marked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub number: TicketNumber,
+    pub title: String,
+    pub status_name: String,
+    pub status_category: StatusCategory,
+    pub requester_name: String,
+    /// Text with matches between `SNIPPET_START` and `SNIPPET_STOP`.
+    pub snippet: String,
+}
+
+pub const SNIPPET_START: &str = "\u{2}";
+pub const SNIPPET_STOP: &str = "\u{3}";
+
+/// Splits a snippet into (text, is_match) parts for rendering without HTML.
+pub fn snippet_parts(s: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    for (i, chunk) in s.split(SNIPPET_START).enumerate() {
+        if i == 0 {
+            if !chunk.is_empty() {
+                out.push((chunk.replace(SNIPPET_STOP, ""), false));
+            }
+            continue;
+        }
+        match chunk.split_once(SNIPPET_STOP) {
+            Some((m, rest)) => {
+                out.push((m.to_string(), true));
+                if !rest.is_empty() {
+                    out.push((rest.to_string(), false));
+                }
+            }
+            None => out.push((chunk.to_string(), false)),
+        }
+    }
+    out
+}

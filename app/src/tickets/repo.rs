@@ -254,3 +254,63 @@ pub async fn list(db: impl PgExecutor<'_>, a: ListArgs<'_>) -> sqlx::Result<Vec<
     .fetch_all(db)
     .await
 }
+
+/// Full-text search over titles, descriptions and comments (weighted A/B/C), plus
+/// trigram similarity on titles for typos. One row per ticket, best match first.
+pub async fn search(db: &sqlx::PgPool, text: &str, with_internal: bool, limit: i64) -> sqlx::Result<Vec<SearchHit>> {
+    let mut tx = db.begin().await?;
+    // The default word-similarity threshold (0.6) misses one-letter typos in short
+    // words; 0.5 keeps the operator (and so the trigram index) usable.
+    sqlx::query_scalar!("select set_config('pg_trgm.word_similarity_threshold', '0.5', true)")
+        .fetch_one(&mut *tx)
+        .await?;
+    let hits = sqlx::query_as!(
+        SearchHit,
+        r#"with q as (select websearch_to_tsquery('simple', $1) as q),
+           hits as (
+             (select t.id as ticket_id, ts_rank(t.search, q.q) as rank, null::uuid as comment_id
+                from tickets t, q where t.search @@ q.q order by 2 desc limit 200)
+             union all
+             (select c.ticket_id, ts_rank(c.search, q.q) * 0.8, c.id
+                from ticket_comments c, q where c.search @@ q.q and ($2 or not c.internal) order by 2 desc limit 200)
+             union all
+             (select t.id, word_similarity($1, t.title) * 0.5, null::uuid
+                from tickets t where $1 <% t.title order by 2 desc limit 50)
+           ),
+           best as (select distinct on (ticket_id) ticket_id, rank, comment_id from hits order by ticket_id, rank desc)
+           select t.number as "number!: TicketNumber", t.title as "title!", st.name as "status_name!",
+                  t.status_category as "status_category!: StatusCategory", r.display_name as "requester_name!",
+                  ts_headline('simple', coalesce(c.body, t.title || ' — ' || t.description), q.q,
+                              'MaxFragments=1, MaxWords=20, MinWords=8, StartSel=' || chr(2) || ', StopSel=' || chr(3)) as "snippet!"
+           from best b
+           join tickets t on t.id = b.ticket_id
+           join ticket_statuses st on st.key = t.status
+           join users r on r.id = t.requester_id
+           left join ticket_comments c on c.id = b.comment_id
+           cross join q
+           order by b.rank desc, t.updated_at desc
+           limit $3"#,
+        text,
+        with_internal,
+        limit
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(hits)
+}
+
+/// The ticket with exactly this number, as a search hit.
+pub async fn hit_by_number(db: impl PgExecutor<'_>, number: TicketNumber) -> sqlx::Result<Option<SearchHit>> {
+    sqlx::query_as!(
+        SearchHit,
+        r#"select t.number as "number: TicketNumber", t.title, st.name as status_name,
+                  t.status_category as "status_category: StatusCategory", r.display_name as requester_name,
+                  left(t.description, 160) as "snippet!"
+           from tickets t join ticket_statuses st on st.key = t.status join users r on r.id = t.requester_id
+           where t.number = $1"#,
+        number.0
+    )
+    .fetch_optional(db)
+    .await
+}

@@ -103,6 +103,17 @@ mod tests {
     }
 
     #[test]
+    fn snippets_split_into_marked_and_plain_parts() {
+        use crate::tickets::model::snippet_parts;
+        let s = "the \u{2}vpn\u{3} drops \u{2}hourly\u{3}";
+        assert_eq!(
+            snippet_parts(s),
+            vec![("the ".into(), false), ("vpn".into(), true), (" drops ".into(), false), ("hourly".into(), true)]
+        );
+        assert_eq!(snippet_parts("plain"), vec![("plain".into(), false)]);
+    }
+
+    #[test]
     fn ticket_numbers_parse_in_the_forms_people_type() {
         assert_eq!(TicketNumber::parse("TKT-42"), Some(TicketNumber(42)));
         assert_eq!(TicketNumber::parse("#42"), Some(TicketNumber(42)));

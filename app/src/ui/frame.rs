@@ -169,6 +169,7 @@ pub fn AppFrame(children: Children) -> impl IntoView {
                     <SignOut />
                 </div>
             </aside>
+            <super::palette::CommandPalette />
             <main class="ml-60 min-w-0 flex-1 px-8 py-8">
                 <div class="mx-auto max-w-6xl">{children()}</div>
             </main>

@@ -24,11 +24,14 @@ pub fn TicketView() -> impl IntoView {
     );
     let workflow = Resource::new(|| (), |_| get_workflow());
     let error = Signal::derive(move || error_of(update.value().get()).or_else(|| error_of(comment.value().get())));
+    // The draft lives here so a live reload of the ticket never loses it.
+    let draft = RwSignal::new(String::new());
+    let internal = RwSignal::new(false);
     view! {
         <Guarded permission=Permission::DeskView module=Module::ServiceDesk>
             <a href="/desk" class="mb-4 inline-flex items-center gap-1 text-sm text-muted hover:text-fg">"← Queue"</a>
             <ErrorNotice error=error />
-            <Suspense fallback=Loading>
+            <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     let wf = workflow.await.unwrap_or_default();
                     match detail.await {
@@ -38,7 +41,7 @@ pub fn TicketView() -> impl IntoView {
                                 <div>
                                     <Header ticket=d.ticket.clone() />
                                     <Timeline items=d.timeline.clone() />
-                                    <Reply number=d.ticket.number action=comment />
+                                    <Reply number=d.ticket.number action=comment body=draft internal />
                                 </div>
                                 <Fields ticket=d.ticket.clone() workflow=wf action=update />
                             </div>
@@ -46,7 +49,7 @@ pub fn TicketView() -> impl IntoView {
                         Err(e) => view! { <EmptyState title="Ticket unavailable" body=e.to_string() /> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </Guarded>
     }
 }
@@ -118,9 +121,12 @@ fn Timeline(items: Vec<TimelineItem>) -> impl IntoView {
 }
 
 #[component]
-fn Reply(number: TicketNumber, action: ServerAction<AddComment>) -> impl IntoView {
-    let body = RwSignal::new(String::new());
-    let internal = RwSignal::new(false);
+fn Reply(
+    number: TicketNumber,
+    action: ServerAction<AddComment>,
+    body: RwSignal<String>,
+    internal: RwSignal<bool>,
+) -> impl IntoView {
     Effect::new(move |_| {
         if action.value().get().is_some_and(|r| r.is_ok()) {
             body.set(String::new());
@@ -132,11 +138,11 @@ fn Reply(number: TicketNumber, action: ServerAction<AddComment>) -> impl IntoVie
     view! {
         <form class=format!("{CARD} p-4") on:submit=move |ev| { ev.prevent_default(); send(); }>
             <label for="reply" class="sr-only">"Reply"</label>
-            <textarea id="reply" rows="4" placeholder="Write a reply…  (Ctrl+Enter sends)" class=INPUT bind:value=body
+            <textarea id="reply" rows="4" placeholder="Write a reply…  (Ctrl+Enter sends)" class=INPUT prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))
                 on:keydown=move |ev| { if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) { ev.prevent_default(); send(); } }></textarea>
             <div class="mt-3 flex items-center justify-between">
                 <label class="flex items-center gap-2 text-sm text-muted">
-                    <input type="checkbox" class="h-4 w-4" bind:checked=internal />
+                    <input type="checkbox" class="h-4 w-4" prop:checked=move || internal.get() on:change=move |ev| internal.set(event_target_checked(&ev)) />
                     "Internal note (hidden from the requester)"
                 </label>
                 <button type="submit" class=BTN_PRIMARY disabled=move || action.pending().get()>

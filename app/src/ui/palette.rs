@@ -1,0 +1,210 @@
+//! The command palette: `/` anywhere (outside text fields) opens it; type a ticket
+//! number, words from a ticket or its comments, or a command; arrows move, Enter
+//! opens, Escape closes.
+use crate::context::use_settings;
+use crate::settings::model::Module;
+use crate::tickets::api::search_tickets;
+use crate::tickets::model::{snippet_parts, SearchHit};
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+/// Fixed commands, matched by their label.
+const COMMANDS: [(&str, &str); 4] = [
+    ("Go to the queue", "/desk"),
+    ("Administration", "/admin"),
+    ("Your account and theme", "/account"),
+    ("Audit log", "/admin/audit"),
+];
+
+#[derive(Clone, PartialEq)]
+enum Item {
+    Ticket(SearchHit),
+    Command(&'static str, &'static str),
+}
+
+impl Item {
+    fn href(&self) -> String {
+        match self {
+            Item::Ticket(h) => format!("/desk/tickets/{}", h.number.0),
+            Item::Command(_, href) => href.to_string(),
+        }
+    }
+}
+
+/// True when the key press happened while typing into a form field.
+#[cfg(feature = "hydrate")]
+fn typing(ev: &web_sys::KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.is_content_editable())
+}
+
+#[component]
+pub fn CommandPalette() -> impl IntoView {
+    let settings = use_settings();
+    #[cfg(feature = "hydrate")]
+    let session = crate::context::use_session();
+    let open = RwSignal::new(false);
+    let query = RwSignal::new(String::new());
+    let selected = RwSignal::new(0usize);
+    let input = NodeRef::<leptos::html::Input>::new();
+
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+            let staff = session
+                .user
+                .get_untracked()
+                .and_then(|r| r.ok())
+                .flatten()
+                .is_some_and(|u| u.can(crate::auth::model::Permission::DeskView));
+            if ev.key() == "/" && staff && !open.get_untracked() && !typing(&ev) && !ev.ctrl_key() && !ev.meta_key() {
+                ev.prevent_default();
+                query.set(String::new());
+                selected.set(0);
+                open.set(true);
+            } else if ev.key() == "Escape" && open.get_untracked() {
+                open.set(false);
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+
+    // Results live in a plain signal, not a resource: a resource read here would
+    // suspend the page's Suspense boundary and re-create the palette on every key.
+    let hits = RwSignal::new(Vec::<SearchHit>::new());
+    let asked = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let q = query.get();
+        let desk_on = settings.current().modules.enabled(Module::ServiceDesk);
+        asked.update_value(|n| *n += 1);
+        let ticket = asked.get_value();
+        if q.trim().is_empty() || !desk_on {
+            hits.set(Vec::new());
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let found = search_tickets(q).await.unwrap_or_default();
+            // Drop answers to queries the user has typed past.
+            if asked.get_value() == ticket {
+                hits.set(found);
+            }
+        });
+    });
+    let items = Memo::new(move |_| {
+        let q = query.get().to_lowercase();
+        let mut items: Vec<Item> = hits.get().into_iter().map(Item::Ticket).collect();
+        items.extend(
+            COMMANDS
+                .iter()
+                .filter(|(label, _)| q.is_empty() || label.to_lowercase().contains(&q))
+                .map(|(l, h)| Item::Command(l, h)),
+        );
+        items
+    });
+    view! {
+        <Show when=move || open.get()>
+            <PaletteDialog open query selected items input />
+        </Show>
+    }
+}
+
+#[component]
+fn PaletteDialog(
+    open: RwSignal<bool>,
+    query: RwSignal<String>,
+    selected: RwSignal<usize>,
+    items: Memo<Vec<Item>>,
+    input: NodeRef<leptos::html::Input>,
+) -> impl IntoView {
+    // Focus the field once it is attached to the page (the node exists a frame
+    // before it is in the document).
+    Effect::new(move |_| {
+        if let Some(el) = input.get() {
+            request_animation_frame(move || {
+                let _ = el.focus();
+            });
+        }
+    });
+    let navigate = use_navigate();
+    let go = move |item: &Item| {
+        open.set(false);
+        navigate(&item.href(), Default::default());
+    };
+    let go_key = go.clone();
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let n = items.get_untracked().len();
+        match ev.key().as_str() {
+            "ArrowDown" if n > 0 => {
+                ev.prevent_default();
+                selected.update(|s| *s = (*s + 1) % n);
+            }
+            "ArrowUp" if n > 0 => {
+                ev.prevent_default();
+                selected.update(|s| *s = (*s + n - 1) % n);
+            }
+            "Enter" => {
+                ev.prevent_default();
+                if let Some(item) = items.get_untracked().get(selected.get_untracked()) {
+                    go_key(item);
+                }
+            }
+            _ => {}
+        }
+    };
+
+    view! {
+            <div class="fixed inset-0 z-50 flex items-start justify-center bg-black/50 px-4 pt-24" on:click=move |_| open.set(false)>
+                <div role="dialog" aria-modal="true" aria-label="Command palette" data-testid="palette"
+                    class="w-full max-w-xl overflow-hidden rounded-xl border border-line bg-surface shadow-2xl"
+                    on:click=|ev| ev.stop_propagation()>
+                    <input node_ref=input type="text" placeholder="Search tickets by number, words or comments, or type a command…"
+                        aria-label="Search" autocomplete="off"
+                        class="w-full border-b border-line bg-transparent px-4 py-3.5 text-base text-fg placeholder:text-faint focus:outline-none"
+                        prop:value=move || query.get()
+                        on:input=move |ev| { query.set(event_target_value(&ev)); selected.set(0); }
+                        on:keydown=on_key.clone() />
+                    <ul class="max-h-96 overflow-y-auto py-2" role="listbox">
+                        {move || {
+                            let go = go.clone();
+                            items.get().into_iter().enumerate().map(move |(i, item)| {
+                                let go = go.clone();
+                                let it = item.clone();
+                                let active = move || selected.get() == i;
+                                view! {
+                                    <li role="option" aria-selected=move || active().to_string()
+                                        class=move || if active() { "cursor-pointer bg-accent/15 px-4 py-2.5" } else { "cursor-pointer px-4 py-2.5 hover:bg-raised" }
+                                        on:mouseenter=move |_| selected.set(i)
+                                        on:click=move |_| go(&it)>
+                                        {match item {
+                                            Item::Ticket(h) => view! {
+                                                <div class="flex items-baseline gap-2">
+                                                    <span class="font-mono text-xs text-muted">{h.number.to_string()}</span>
+                                                    <span class="truncate text-sm font-medium text-fg">{h.title.clone()}</span>
+                                                    <span class="ml-auto shrink-0 text-xs text-faint">{h.status_name.clone()}</span>
+                                                </div>
+                                                <p class="mt-0.5 truncate text-xs text-muted">
+                                                    {snippet_parts(&h.snippet).into_iter().map(|(t, m)| if m {
+                                                        view! { <mark class="rounded bg-accent/30 px-0.5 text-fg">{t}</mark> }.into_any()
+                                                    } else {
+                                                        view! { <span>{t}</span> }.into_any()
+                                                    }).collect_view()}
+                                                </p>
+                                            }.into_any(),
+                                            Item::Command(label, _) => view! {
+                                                <span class="text-sm text-fg">{label}</span>
+                                            }.into_any(),
+                                        }}
+                                    </li>
+                                }
+                            }).collect_view()
+                        }}
+                    </ul>
+                    <div class="flex gap-4 border-t border-line px-4 py-2 text-xs text-faint">
+                        <span>"↑↓ move"</span><span>"Enter open"</span><span>"Esc close"</span>
+                    </div>
+                </div>
+            </div>
+    }
+}
