@@ -22,7 +22,12 @@ after(async () => {
 test('an agent works a ticket by keyboard and another agent sees it live', async () => {
   const agent = await newPage(browser);
   await signIn(agent, helios.url, 'agent');
-  await agent.click('[data-testid="new-ticket"]');
+  // "?" lists the shortcuts; Escape closes; "n" opens the new-ticket form.
+  await agent.keyboard.press('?');
+  await agent.waitForSelector('[data-testid="shortcuts"] >> text=Go to the queue');
+  await agent.keyboard.press('Escape');
+  await agent.waitForSelector('[data-testid="shortcuts"]', { state: 'detached' });
+  await agent.keyboard.press('n');
   await agent.fill('#nt_title', 'Projector in room 4 shows no signal');
   await agent.fill('#nt_desc', 'Since this morning, HDMI only.');
   await agent.click('button:has-text("Create")');
@@ -36,7 +41,8 @@ test('an agent works a ticket by keyboard and another agent sees it live', async
   await lead.goto(ticketUrl);
   await hydrated(lead);
 
-  await agent.fill('#reply', 'Swapped the cable for a USB-C dongle, please test');
+  await agent.keyboard.press('r');
+  await agent.keyboard.type('Swapped the cable for a USB-C dongle, please test');
   await agent.keyboard.press('Control+Enter');
   await agent.waitForSelector('[data-testid="timeline"] >> text=USB-C dongle');
 

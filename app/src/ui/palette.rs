@@ -1,6 +1,7 @@
-//! The command palette: `/` anywhere (outside text fields) opens it; type a ticket
-//! number, words from a ticket or its comments, or a command; arrows move, Enter
-//! opens, Escape closes.
+//! Keyboard control of the console. The command palette: `/` anywhere (outside text
+//! fields) opens it; type a ticket number, words from a ticket or its comments, or a
+//! command; arrows move, Enter opens, Escape closes. Single-key shortcuts (never
+//! while typing in a field) are listed by `?`.
 use crate::context::use_settings;
 use crate::settings::model::Module;
 use crate::tickets::api::search_tickets;
@@ -46,13 +47,21 @@ pub fn CommandPalette() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     let session = crate::context::use_session();
     let open = RwSignal::new(false);
+    let help = RwSignal::new(false);
     let query = RwSignal::new(String::new());
     let selected = RwSignal::new(0usize);
     let input = NodeRef::<leptos::html::Input>::new();
 
     #[cfg(feature = "hydrate")]
     {
+        let pending_g = StoredValue::new(false);
         let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+            if !open.get_untracked() && !typing(&ev) && !ev.ctrl_key() && !ev.meta_key() && !ev.alt_key() {
+                if shortcut(&ev.key(), pending_g, help) {
+                    ev.prevent_default();
+                    return;
+                }
+            }
             let staff = session
                 .user
                 .get_untracked()
@@ -64,8 +73,9 @@ pub fn CommandPalette() -> impl IntoView {
                 query.set(String::new());
                 selected.set(0);
                 open.set(true);
-            } else if ev.key() == "Escape" && open.get_untracked() {
+            } else if ev.key() == "Escape" {
                 open.set(false);
+                help.set(false);
             }
         });
         on_cleanup(move || handle.remove());
@@ -106,6 +116,9 @@ pub fn CommandPalette() -> impl IntoView {
     view! {
         <Show when=move || open.get()>
             <PaletteDialog open query selected items input />
+        </Show>
+        <Show when=move || help.get()>
+            <ShortcutHelp help />
         </Show>
     }
 }
@@ -206,5 +219,84 @@ fn PaletteDialog(
                     </div>
                 </div>
             </div>
+    }
+}
+
+/// The single-key shortcuts: (keys, what they do).
+pub const SHORTCUTS: [(&str, &str); 9] = [
+    ("/", "Search tickets and commands"),
+    ("?", "Show this list"),
+    ("g q", "Go to the queue"),
+    ("n", "New ticket (in the queue)"),
+    ("r", "Write a reply (on a ticket)"),
+    ("s", "Change status (on a ticket)"),
+    ("p", "Change priority (on a ticket)"),
+    ("Ctrl+Enter", "Send the reply"),
+    ("Esc", "Close dialogs"),
+];
+
+/// Runs a shortcut; true when the key was one.
+#[cfg(feature = "hydrate")]
+fn shortcut(key: &str, pending_g: StoredValue<bool>, help: RwSignal<bool>) -> bool {
+    use wasm_bindgen::JsCast;
+    let doc = web_sys::window().and_then(|w| w.document());
+    let focus = |sel: &str| {
+        let el = doc
+            .as_ref()
+            .and_then(|d| d.query_selector(sel).ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        el.map(|e| e.focus().is_ok()).unwrap_or(false)
+    };
+    let click = |sel: &str| {
+        let el = doc
+            .as_ref()
+            .and_then(|d| d.query_selector(sel).ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        el.map(|e| e.click()).is_some()
+    };
+    if pending_g.get_value() {
+        pending_g.set_value(false);
+        if key == "q" {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_href("/desk");
+            }
+            return true;
+        }
+    }
+    match key {
+        "?" => {
+            help.set(true);
+            true
+        }
+        "g" => {
+            pending_g.set_value(true);
+            true
+        }
+        "n" => click("[data-testid=\"new-ticket\"]"),
+        "r" => focus("#reply"),
+        "s" => focus("#status"),
+        "p" => focus("#priority"),
+        _ => false,
+    }
+}
+
+#[component]
+fn ShortcutHelp(help: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <div class="fixed inset-0 z-50 flex items-start justify-center bg-black/50 px-4 pt-24" on:click=move |_| help.set(false)>
+            <div role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" data-testid="shortcuts"
+                class="w-full max-w-md rounded-xl border border-line bg-surface p-5 shadow-2xl" on:click=|ev| ev.stop_propagation()>
+                <h2 class="mb-3 text-base font-semibold text-fg">"Keyboard shortcuts"</h2>
+                <dl class="space-y-2">
+                    {SHORTCUTS.iter().map(|(k, what)| view! {
+                        <div class="flex items-center justify-between gap-4 text-sm">
+                            <dt class="text-muted">{*what}</dt>
+                            <dd><super::widgets::Kbd k=*k /></dd>
+                        </div>
+                    }).collect_view()}
+                </dl>
+                <p class="mt-4 text-xs text-faint">"Shortcuts never fire while you type in a field."</p>
+            </div>
+        </div>
     }
 }
