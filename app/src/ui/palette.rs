@@ -56,11 +56,10 @@ pub fn CommandPalette() -> impl IntoView {
     {
         let pending_g = StoredValue::new(false);
         let handle = window_event_listener(leptos::ev::keydown, move |ev| {
-            if !open.get_untracked() && !typing(&ev) && !ev.ctrl_key() && !ev.meta_key() && !ev.alt_key() {
-                if shortcut(&ev.key(), pending_g, help) {
-                    ev.prevent_default();
-                    return;
-                }
+            let plain = !ev.ctrl_key() && !ev.meta_key() && !ev.alt_key();
+            if !open.get_untracked() && !typing(&ev) && plain && shortcut(&ev.key(), pending_g, help) {
+                ev.prevent_default();
+                return;
             }
             let staff = session
                 .user
