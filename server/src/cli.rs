@@ -41,6 +41,27 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Fill the database with a benchmark dataset (users, teams, tickets, comments) through COPY
+    BenchData {
+        /// Number of tickets
+        #[arg(long, default_value_t = 1_000_000)]
+        tickets: u64,
+        /// Average number of comments per ticket
+        #[arg(long, default_value_t = 5)]
+        comments_per_ticket: u32,
+        /// Number of users (about 50 of them agents)
+        #[arg(long, default_value_t = 5000)]
+        users: u32,
+        /// Run even though the tickets table already holds more than 1000 rows
+        #[arg(long)]
+        force: bool,
+    },
+    /// Time queue pages, search, ticket open and ticket create on the current data; print percentiles and plans
+    Bench {
+        /// Timed iterations per path (after 10 warm-up iterations)
+        #[arg(long, default_value_t = 200)]
+        iterations: usize,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -96,6 +117,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Ok(())
             })
             .await
+        }
+        Command::BenchData { tickets, comments_per_ticket, users, force } => {
+            let o = crate::bench::data::DataOptions { tickets, comments_per_ticket, users, force };
+            with_db(&config, |pool| async move { crate::bench::data::generate(&pool, &o).await }).await
+        }
+        Command::Bench { iterations } => {
+            let o = crate::bench::run::BenchOptions { iterations };
+            with_db(&config, |pool| async move { crate::bench::run::run(&pool, &o).await }).await
         }
         Command::Audit { command: AuditCommand::Verify } => {
             let result =

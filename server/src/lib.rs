@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![recursion_limit = "512"]
 
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod db;

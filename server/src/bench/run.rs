@@ -1,0 +1,221 @@
+//! `helios bench`: times the paths behind the performance bars against whatever
+//! data the database holds, and prints p50/p95/max per path, then the query plans
+//! (`EXPLAIN (ANALYZE, BUFFERS)`) of the slowest queue page and the slowest search.
+//!
+//! Timing is server-side: the clock runs around the awaited repository or service
+//! call, through the same pool the server uses, so it includes acquiring a
+//! connection and decoding rows but no HTTP or rendering. Each path is warmed up
+//! with a few untimed iterations first. A seeded RNG picks agents, filters, search
+//! words and ticket numbers, so two runs on the same data do the same work.
+use super::queries::{self, QueueArgs};
+use super::words;
+use app::auth::model::{CurrentUser, UserId};
+use app::tickets::model::{Priority, StatusCategory, TicketId, TicketNumber, TICKET_PAGE_SIZE};
+use app::tickets::repo::{self, ListArgs};
+use chrono::{DateTime, Utc};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use sqlx::PgPool;
+use std::time::{Duration, Instant};
+
+pub struct BenchOptions {
+    pub iterations: usize,
+}
+
+const WARMUP: usize = 10;
+const SEED: u64 = 0x62_656e_6368;
+const SEARCH_LIMIT: i64 = 20;
+
+/// The timings of one path.
+struct Samples {
+    name: &'static str,
+    /// The p95 bar in milliseconds, when the product sets one.
+    bar_ms: Option<f64>,
+    times: Vec<Duration>,
+    rows: u64,
+}
+
+impl Samples {
+    fn new(name: &'static str, bar_ms: Option<f64>) -> Samples {
+        Samples { name, bar_ms, times: Vec::new(), rows: 0 }
+    }
+
+    fn add(&mut self, d: Duration, rows: usize) {
+        self.times.push(d);
+        self.rows += rows as u64;
+    }
+
+    /// Nearest-rank percentile in milliseconds.
+    fn pct(&self, sorted: &[Duration], p: f64) -> f64 {
+        let i = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1;
+        sorted[i].as_secs_f64() * 1000.0
+    }
+
+    fn row(&self) -> String {
+        if self.times.is_empty() {
+            return format!("{:<38} {:>5}   (no samples)", self.name, 0);
+        }
+        let mut s = self.times.clone();
+        s.sort_unstable();
+        let (p50, p95, max) = (self.pct(&s, 0.50), self.pct(&s, 0.95), self.pct(&s, 1.0));
+        let bar = match self.bar_ms {
+            Some(b) if p95 <= b => format!("≤ {b:>2} ms  ok"),
+            Some(b) => format!("≤ {b:>2} ms  TOO SLOW"),
+            None => "-".to_string(),
+        };
+        let rows = self.rows as f64 / s.len() as f64;
+        format!("{:<38} {:>5} {rows:>7.1} {p50:>8.2} {p95:>8.2} {max:>8.2}   {bar}", self.name, s.len())
+    }
+}
+
+pub async fn run(pool: &PgPool, o: &BenchOptions) -> anyhow::Result<()> {
+    let n = o.iterations.max(1);
+    println!("dataset ({}):", queries::server_summary(pool).await?);
+    for (name, count) in queries::dataset_counts(pool).await? {
+        println!("  {name:<16} {count:>10}");
+    }
+    let agents = queries::agents(pool, 200).await?;
+    let Some((lo, hi)) = queries::number_range(pool).await? else {
+        anyhow::bail!("no tickets: fill the database first with `helios bench-data`");
+    };
+    if agents.is_empty() {
+        anyhow::bail!("no active agents: fill the database first with `helios bench-data`");
+    }
+    let mut requesters = queries::requesters(pool, 1000).await?;
+    if requesters.is_empty() {
+        requesters = agents.iter().map(|a| a.id).collect();
+    }
+    println!("\n{n} timed iterations per path after {WARMUP} warm-up iterations, {} agents\n", agents.len());
+    let mut rng = StdRng::seed_from_u64(SEED);
+
+    // Queue: the agent's active tickets of one priority, then the next page by keyset.
+    let mut page1 = Samples::new("queue page (active, assignee, priority)", Some(15.0));
+    let mut page2 = Samples::new("queue next page (keyset)", Some(15.0));
+    let mut worst_queue: Option<(bool, Duration, UserId, Priority)> = None;
+    for i in 0..WARMUP + n {
+        let agent = agents[rng.gen_range(0..agents.len())].id;
+        let priority = Priority::ALL[rng.gen_range(0..Priority::ALL.len())];
+        let t = Instant::now();
+        let rows = repo::list(pool, list_args(agent, priority, None)).await?;
+        let d = t.elapsed();
+        let full = rows.len() as i64 > TICKET_PAGE_SIZE;
+        if i >= WARMUP {
+            page1.add(d, rows.len());
+            // The plan worth reading is that of the slowest full page.
+            if worst_queue.is_none_or(|w| (full, d) > (w.0, w.1)) {
+                worst_queue = Some((full, d, agent, priority));
+            }
+        }
+        if full {
+            let last = &rows[TICKET_PAGE_SIZE as usize - 1];
+            let t = Instant::now();
+            let next = repo::list(pool, list_args(agent, priority, Some((last.updated_at, last.id)))).await?;
+            if i >= WARMUP {
+                page2.add(t.elapsed(), next.len());
+            }
+        }
+    }
+
+    // Full-text search over tickets and comments, as an agent (internal notes included):
+    // the bench's own ranking query, and the app's search with the same words.
+    let mut search = Samples::new("search (tickets + comments, top 20)", Some(50.0));
+    let mut app_search = Samples::new("search, app (repo::search, top 20)", Some(50.0));
+    let mut worst_search: Option<(Duration, String)> = None;
+    for i in 0..WARMUP + n {
+        let q = words::search_terms(&mut rng);
+        let t = Instant::now();
+        let hits = queries::search_bench(pool, &q, true, SEARCH_LIMIT).await?;
+        let d = t.elapsed();
+        let t = Instant::now();
+        let app_hits = repo::search(pool, &q, true, SEARCH_LIMIT).await?;
+        if i >= WARMUP {
+            app_search.add(t.elapsed(), app_hits.len());
+            search.add(d, hits.len());
+            if worst_search.as_ref().is_none_or(|w| d > w.0) {
+                worst_search = Some((d, q));
+            }
+        }
+    }
+
+    // Opening a ticket: the ticket and its timeline, as `get` does.
+    let mut open = Samples::new("ticket open (ticket + timeline)", None);
+    for i in 0..WARMUP + n {
+        let number = TicketNumber(rng.gen_range(lo..=hi));
+        let t = Instant::now();
+        let mut rows = 0;
+        if let Some(ticket) = repo::find_by_number(pool, number).await? {
+            rows = repo::timeline(pool, ticket.id, true).await?.len();
+        }
+        if i >= WARMUP {
+            open.add(t.elapsed(), rows);
+        }
+    }
+
+    // Creating a ticket: insert, timeline event, audit entry and NOTIFY in one transaction.
+    let mut create = Samples::new("ticket create (+ event, audit, notify)", Some(10.0));
+    let mut created = Vec::new();
+    for i in 0..WARMUP + n {
+        let agent: &CurrentUser = &agents[rng.gen_range(0..agents.len())];
+        let requester = requesters[rng.gen_range(0..requesters.len())];
+        let (mut title, mut description) = (String::new(), String::new());
+        words::title(&mut rng, &mut title);
+        words::description(&mut rng, &mut description);
+        let priority = Priority::ALL[rng.gen_range(0..Priority::ALL.len())];
+        let t = Instant::now();
+        let number = app::tickets::api::server::create(pool, agent, &title, &description, priority, Some(requester))
+            .await
+            .map_err(|e| anyhow::anyhow!("creating a ticket failed: {e}"))?;
+        if i >= WARMUP {
+            create.add(t.elapsed(), 1);
+        }
+        created.push(number.0);
+    }
+
+    println!("{:<38} {:>5} {:>7} {:>8} {:>8} {:>8}   bar (p95)", "path", "n", "rows", "p50 ms", "p95 ms", "max ms");
+    for s in [&page1, &page2, &search, &app_search, &open, &create] {
+        println!("{}", s.row());
+    }
+    if let (Some(a), Some(b)) = (created.first(), created.last()) {
+        println!("\n(the create path added TKT-{a} to TKT-{b} to the database)");
+    }
+
+    let mut conn = pool.acquire().await?;
+    if let Some((full, d, agent, priority)) = worst_queue {
+        let which = if full { "slowest full queue page" } else { "slowest queue page" };
+        println!("\n== EXPLAIN (ANALYZE, BUFFERS): {which} ({d:.1?}; assignee {agent}, {priority:?}) ==");
+        // Run the app's query once on this connection so its exact text is prepared there.
+        repo::list(&mut *conn, list_args(agent, priority, None)).await?;
+        match queries::prepared_statement(&mut conn, "from tickets t", "limit $10").await? {
+            Some(sql) => {
+                let args = QueueArgs {
+                    categories: StatusCategory::ACTIVE.to_vec(),
+                    assignee: agent.0,
+                    priority,
+                    after: None::<(DateTime<Utc>, uuid::Uuid)>,
+                    limit: TICKET_PAGE_SIZE + 1,
+                };
+                println!("{}", queries::explain_queue(&mut conn, &sql, &args).await?);
+            }
+            None => println!("(the text of repo::list was not found in pg_prepared_statements)"),
+        }
+    }
+    if let Some((d, q)) = worst_search {
+        println!("\n== EXPLAIN (ANALYZE, BUFFERS): slowest search ({d:.1?}; {q:?}) ==");
+        println!("{}", queries::explain_search(&mut conn, &q, true, SEARCH_LIMIT).await?);
+    }
+    Ok(())
+}
+
+fn list_args(agent: UserId, priority: Priority, after: Option<(DateTime<Utc>, TicketId)>) -> ListArgs<'static> {
+    ListArgs {
+        categories: &StatusCategory::ACTIVE,
+        assignee_mode: "user",
+        assignee: Some(agent),
+        team: None,
+        priority: Some(priority),
+        requester: None,
+        tag: None,
+        after,
+        limit: TICKET_PAGE_SIZE + 1,
+    }
+}
