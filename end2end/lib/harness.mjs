@@ -79,3 +79,20 @@ export async function signIn(page, base, role) {
   await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 15_000 });
   await hydrated(page);
 }
+
+/**
+ * Registers before/after hooks that start one Helios and one browser for a test file.
+ * Returns a live view: `ctx.helios` may be replaced by a test (e.g. after a restart).
+ */
+export function useHelios(hooks) {
+  const ctx = { helios: null, browser: null };
+  hooks.before(async () => {
+    ctx.helios = await startHelios();
+    ctx.browser = await launchBrowser();
+  });
+  hooks.after(async () => {
+    await ctx.browser?.close();
+    await ctx.helios?.stop();
+  });
+  return ctx;
+}

@@ -3,25 +3,14 @@
 // ticket view follows live.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHelios, launchBrowser, newPage, hydrated, signIn } from '../lib/harness.mjs';
+import { newPage, hydrated, signIn, useHelios } from '../lib/harness.mjs';
 
 const shots = new URL('../screenshots/', import.meta.url).pathname;
-let helios;
-let browser;
-
-before(async () => {
-  helios = await startHelios();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await helios?.stop();
-});
+const ctx = useHelios({ before, after });
 
 test('an agent works a ticket by keyboard and another agent sees it live', async () => {
-  const agent = await newPage(browser);
-  await signIn(agent, helios.url, 'agent');
+  const agent = await newPage(ctx.browser);
+  await signIn(agent, ctx.helios.url, 'agent');
   // "?" lists the shortcuts; Escape closes; "n" opens the new-ticket form.
   await agent.keyboard.press('?');
   await agent.waitForSelector('[data-testid="shortcuts"] >> text=Go to the queue');
@@ -36,8 +25,8 @@ test('an agent works a ticket by keyboard and another agent sees it live', async
   const ticketUrl = agent.url();
 
   // A second agent opens the same ticket.
-  const lead = await newPage(browser);
-  await signIn(lead, helios.url, 'team_lead');
+  const lead = await newPage(ctx.browser);
+  await signIn(lead, ctx.helios.url, 'team_lead');
   await lead.goto(ticketUrl);
   await hydrated(lead);
 
@@ -47,7 +36,7 @@ test('an agent works a ticket by keyboard and another agent sees it live', async
   await agent.waitForSelector('[data-testid="timeline"] >> text=USB-C dongle');
 
   // Palette: "/" from the queue, find the ticket by a word from the reply.
-  await agent.goto(`${helios.url}/desk`);
+  await agent.goto(`${ctx.helios.url}/desk`);
   await hydrated(agent);
   await agent.keyboard.press('/');
   await agent.waitForSelector('[data-testid="palette"] input');
