@@ -29,14 +29,15 @@ say "running Rust tests"
 # Not --workspace: that would unify the browser feature (hydrate) into the server build.
 rust_log=$(mktemp)
 set +e
-cargo test -p app -p server --no-fail-fast 2>&1 | tee "$rust_log"
+# Bounded, so a hung test fails the run with a clear line instead of stalling CI.
+timeout --kill-after=30 1800 cargo test -p app -p server --no-fail-fast 2>&1 | tee "$rust_log"
 rust_status=${PIPESTATUS[0]}
 set -e
 
 say "running browser tests"
 set +e
 HELIOS_BIN="$PWD/target/debug/helios" LEPTOS_SITE_ROOT="$PWD/target/site" \
-  node --test --test-concurrency=1 end2end/tests/ 2>&1 | tee end2end/last-run.log
+  timeout --kill-after=30 1200 node --test --test-concurrency=1 --test-timeout=180000 end2end/tests/ 2>&1 | tee end2end/last-run.log
 e2e_status=${PIPESTATUS[0]}
 set -e
 
@@ -47,6 +48,8 @@ e2e_fail=$(grep -Eo '^# fail [0-9]+' end2end/last-run.log | awk '{print $3}' | t
 rm -f "$rust_log"
 total_pass=$((passed + ${e2e_pass:-0}))
 total_fail=$((failed + ${e2e_fail:-0}))
+[ "$rust_status" = 124 ] && echo "Rust tests did not finish within 30 minutes (a test hangs)" >&2
+[ "$e2e_status" = 124 ] && echo "browser tests did not finish within 20 minutes (a test hangs)" >&2
 if [ "$rust_status" != 0 ] && [ "$total_fail" = 0 ]; then total_fail=1; fi
 if [ "$e2e_status" != 0 ] && [ "$total_fail" = 0 ]; then total_fail=1; fi
 say "finished in $(( $(date +%s) - start )) s"

@@ -126,14 +126,27 @@ impl Application {
         let Application { listener, router, db, tasks, shutdown_tx, addr } = self;
         tracing::info!(%addr, "Helios is listening on http://{addr}");
         let tx = shutdown_tx.clone();
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        let (draining_tx, draining_rx) = tokio::sync::oneshot::channel::<()>();
+        let serve = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
                 stop.await;
                 tracing::info!("shutting down");
                 let _ = tx.send(true);
-            })
-            .await
-            .context("serving HTTP")?;
+                let _ = draining_tx.send(());
+            });
+        // Graceful shutdown waits for every open connection; a client that never
+        // reads its response must not keep the process alive, so draining is bounded.
+        let deadline = async move {
+            if draining_rx.await.is_ok() {
+                tokio::time::sleep(DRAIN_DEADLINE).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            served = serve => served.context("serving HTTP")?,
+            _ = deadline => tracing::warn!("open connections did not finish within {DRAIN_DEADLINE:?}; closing them"),
+        }
         let _ = shutdown_tx.send(true);
         for t in tasks {
             if tokio::time::timeout(std::time::Duration::from_secs(30), t).await.is_err() {
@@ -145,6 +158,9 @@ impl Application {
         Ok(())
     }
 }
+
+/// How long open requests may take to finish once shutdown starts.
+const DRAIN_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Resolves on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {

@@ -146,10 +146,12 @@ async fn pages_carry_a_nonce_based_csp_and_every_inline_script_has_the_nonce() {
     // A second response gets a different nonce.
     let other = reqwest::get(app.url("/login")).await.unwrap();
     assert!(!other.headers()["content-security-policy"].to_str().unwrap().contains(&nonce));
+    other.text().await.unwrap();
     // Not-found pages are HTML too.
     let res = reqwest::get(app.url("/no-such-page")).await.unwrap();
     assert_eq!(res.status(), 404);
     assert!(res.headers().contains_key("content-security-policy"));
+    res.text().await.unwrap();
     app.stop().await;
 }
 
@@ -221,5 +223,6 @@ async fn an_invited_user_chooses_a_password_once_and_is_signed_in() {
     assert_eq!(res.status(), 200);
     let res = reqwest::get(app.url(&path)).await.unwrap();
     assert_eq!(res.status(), 404, "a used link shows a clear dead end");
+    res.text().await.unwrap();
     app.stop().await;
 }

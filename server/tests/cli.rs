@@ -97,3 +97,16 @@ async fn json_logging_writes_one_json_object_per_line() {
         "production start explains how to create an admin"
     );
 }
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_request_does_not_keep_the_server_alive() {
+    use tokio::io::AsyncWriteExt;
+    let app = common::spawn_app().await;
+    // Headers begun but never ended: graceful shutdown alone would wait for it.
+    let mut stalled = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    stalled.write_all(b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\n").await.unwrap();
+    let started = std::time::Instant::now();
+    app.stop().await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "stopped after {:?}", started.elapsed());
+    drop(stalled);
+}

@@ -65,6 +65,7 @@ impl TestApp {
             .cookie_store(true)
             .default_headers(headers)
             .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(60))
             .build()
             .unwrap()
     }
@@ -84,7 +85,12 @@ impl TestApp {
             let _ = tx.send(());
         }
         if let Some(h) = self.handle.take() {
-            h.await.expect("app task").expect("app stopped cleanly");
+            // The server bounds its own draining; this only turns a hang into a failure.
+            tokio::time::timeout(std::time::Duration::from_secs(60), h)
+                .await
+                .expect("app stops within 60 s")
+                .expect("app task")
+                .expect("app stopped cleanly");
         }
     }
 }
