@@ -15,6 +15,7 @@ fn allowed(permission: &str) -> Option<&'static [&'static str]> {
         "public" => None,
         "SignedIn" => Some(&ROLES),
         "DeskView" | "DirectoryView" => Some(&["agent", "team_lead", "manager", "admin"]),
+        "ViewsShare" => Some(&["team_lead", "manager", "admin"]),
         "AuditView" | "TeamsManage" => Some(&["manager", "admin"]),
         "UsersManage" | "SettingsManage" | "JobsManage" => Some(&["admin"]),
         other => panic!("unknown permission {other} in docs/api.md"),
@@ -53,6 +54,16 @@ fn args(endpoint: &str) -> Value {
             json!({ "number": 999999, "patch": { "version": 1, "title": null, "status": null, "priority": null, "assignee": null, "team": null, "tags": null } })
         }
         "tickets/comment" => json!({ "number": 999999, "body": "hello", "internal": false }),
+        "tickets/count" => json!({ "filter": {} }),
+        "tickets/bulk_update" => {
+            json!({ "target": { "kind": "tickets", "numbers": [999999] }, "changes": { "status": "no_such_status" } })
+        }
+        "tickets/bulk_progress" => json!({ "job": 999999999 }),
+        "desk/save_view" => json!({ "id": null, "name": "", "shared": false, "filter": {} }),
+        "desk/delete_view" => json!({ "id": nobody }),
+        "desk/open_tab" | "desk/close_tab" | "desk/draft" => json!({ "number": 999999 }),
+        "desk/move_tab" => json!({ "number": 999999, "position": 0 }),
+        "desk/save_draft" => json!({ "number": 999999, "body": "draft", "internal": false }),
         "users/reset_password" => json!({ "id": nobody, "password": "long enough password" }),
         "teams/create" => json!({ "name": "", "description": "" }),
         "teams/update" => json!({ "id": nobody, "name": "X", "description": "" }),

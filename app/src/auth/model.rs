@@ -58,6 +58,7 @@ impl Role {
         match p {
             SignedIn => true,
             DeskView | DirectoryView => self >= Role::Agent,
+            ViewsShare => self >= Role::TeamLead,
             AuditView | TeamsManage => self >= Role::Manager,
             UsersManage | SettingsManage | JobsManage => self == Role::Admin,
         }
@@ -73,6 +74,8 @@ pub enum Permission {
     DeskView,
     /// Read users and teams (for assignment pickers, requester context).
     DirectoryView,
+    /// Create, change and delete saved views shared with every agent.
+    ViewsShare,
     /// Read the audit log.
     AuditView,
     /// Create, rename and staff teams.

@@ -421,3 +421,18 @@ fn clip_error(error: &str) -> String {
     }
     clipped
 }
+
+/// Records how far a long job got (read by the page that started it).
+pub async fn set_progress(exec: impl PgExecutor<'_>, id: i64, progress: &Value) -> Result<(), sqlx::Error> {
+    sqlx::query!("update jobs set progress = $2 where id = $1", id, progress).execute(exec).await?;
+    Ok(())
+}
+
+/// A job's kind, payload and progress.
+pub async fn progress(
+    exec: impl PgExecutor<'_>,
+    id: i64,
+) -> Result<Option<(String, Value, Option<Value>)>, sqlx::Error> {
+    let r = sqlx::query!("select kind, payload, progress from jobs where id = $1", id).fetch_optional(exec).await?;
+    Ok(r.map(|r| (r.kind, r.payload, r.progress)))
+}

@@ -114,5 +114,41 @@ pub async fn search_tickets(query: String) -> Result<Vec<SearchHit>, AppError> {
     .await
 }
 
+/// How many tickets match a view (exact up to 100,000).
+#[server(endpoint = "tickets/count", input = Json)]
+pub async fn count_tickets(filter: TicketFilter) -> Result<TicketCount, AppError> {
+    use crate::auth::{guard::*, model::Permission};
+    respond(async {
+        let user = require(Permission::DeskView).await?;
+        require_module(crate::settings::model::Module::ServiceDesk).await?;
+        server::count(&state()?.db, &user, &filter, 100_000).await
+    })
+    .await
+}
+
+/// Changes many tickets at once: one audit entry and timeline entry per ticket.
+/// Over 10,000 matching tickets it runs as a job (see `tickets/bulk_progress`).
+#[server(endpoint = "tickets/bulk_update", input = Json)]
+pub async fn bulk_update(target: BulkTarget, changes: BulkChanges) -> Result<BulkOutcome, AppError> {
+    use crate::auth::{guard::*, model::Permission};
+    respond(async {
+        let user = require(Permission::DeskView).await?;
+        require_module(crate::settings::model::Module::ServiceDesk).await?;
+        server::bulk(&state()?.db, &user, target, changes).await
+    })
+    .await
+}
+
+#[server(endpoint = "tickets/bulk_progress", input = Json)]
+pub async fn bulk_progress(job: i64) -> Result<BulkOutcome, AppError> {
+    use crate::auth::{guard::*, model::Permission};
+    respond(async {
+        let user = require(Permission::DeskView).await?;
+        require_module(crate::settings::model::Module::ServiceDesk).await?;
+        server::bulk_progress(&state()?.db, &user, job).await
+    })
+    .await
+}
+
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -179,6 +179,7 @@ pub enum AssigneeFilter {
 
 /// Queue filters; every field narrows the list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct TicketFilter {
     /// Empty = every category.
     pub categories: Vec<StatusCategory>,
@@ -248,4 +249,67 @@ pub fn snippet_parts(s: &str) -> Vec<(String, bool)> {
         }
     }
     out
+}
+
+/// Which tickets a bulk edit touches: the ones picked, or every one matching a view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BulkTarget {
+    Tickets { numbers: Vec<TicketNumber> },
+    Matching { filter: TicketFilter },
+}
+
+/// The same change for many tickets; `None` and empty lists leave a field alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct BulkChanges {
+    pub status: Option<String>,
+    pub priority: Option<Priority>,
+    pub assignee: Option<Option<UserId>>,
+    pub team: Option<Option<TeamId>>,
+    pub add_tags: Vec<String>,
+    pub remove_tags: Vec<String>,
+}
+
+impl BulkChanges {
+    pub fn is_empty(&self) -> bool {
+        self.status.is_none()
+            && self.priority.is_none()
+            && self.assignee.is_none()
+            && self.team.is_none()
+            && self.add_tags.is_empty()
+            && self.remove_tags.is_empty()
+    }
+}
+
+/// A ticket a bulk edit could not change, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BulkRefusal {
+    pub number: TicketNumber,
+    pub reason: String,
+}
+
+/// What a bulk edit did. Over `BULK_INLINE_LIMIT` tickets it runs as a job and
+/// `job` names it; the counts then come from `tickets/bulk_progress`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct BulkOutcome {
+    pub matched: u64,
+    pub changed: u64,
+    pub unchanged: u64,
+    pub refused: Vec<BulkRefusal>,
+    pub job: Option<i64>,
+    /// Counts per changed field, e.g. ("status", 48).
+    pub fields: Vec<(String, u64)>,
+    pub finished: bool,
+}
+
+/// Bulk edits over more tickets than this run in the background.
+pub const BULK_INLINE_LIMIT: usize = 10_000;
+
+/// How many tickets match a view, counted up to a cap.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TicketCount {
+    pub count: i64,
+    /// More match than `count` (counting stopped at the cap).
+    pub more: bool,
 }

@@ -70,6 +70,12 @@ pub async fn insert_event(
     Ok(())
 }
 
+pub async fn id_of(db: impl PgExecutor<'_>, number: TicketNumber) -> sqlx::Result<Option<TicketId>> {
+    sqlx::query_scalar!(r#"select id as "id: TicketId" from tickets where number = $1"#, number.0)
+        .fetch_optional(db)
+        .await
+}
+
 /// The full ticket; `lock` takes a row lock for an update in the same transaction.
 pub async fn find_by_number(db: impl PgExecutor<'_>, number: TicketNumber) -> sqlx::Result<Option<Ticket>> {
     sqlx::query_as!(
@@ -252,6 +258,31 @@ pub async fn list(db: impl PgExecutor<'_>, a: ListArgs<'_>) -> sqlx::Result<Vec<
         a.limit
     )
     .fetch_all(db)
+    .await
+}
+
+/// How many tickets match (ignoring the cursor), counting at most `a.limit`.
+pub async fn count(db: impl PgExecutor<'_>, a: ListArgs<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"select count(*) as "n!" from (
+             select 1 from tickets t
+             where (cardinality($1::status_category[]) = 0 or t.status_category = any($1))
+               and ($2 = 'any' or ($2 = 'unassigned' and t.assignee_id is null) or ($2 = 'user' and t.assignee_id = $3))
+               and ($4::uuid is null or t.team_id = $4)
+               and ($5::ticket_priority is null or t.priority = $5)
+               and ($6::uuid is null or t.requester_id = $6)
+               and ($7::text is null or t.tags @> array[$7])
+             limit $8) matching"#,
+        a.categories as &[StatusCategory],
+        a.assignee_mode,
+        a.assignee.map(|u| u.0),
+        a.team.map(|t| t.0),
+        a.priority as Option<Priority>,
+        a.requester.map(|u| u.0),
+        a.tag,
+        a.limit
+    )
+    .fetch_one(db)
     .await
 }
 

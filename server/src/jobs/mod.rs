@@ -27,6 +27,9 @@ pub fn registry(node: Arc<str>, test_jobs: bool) -> Registry {
         tracing::info!(sessions, attempts, "housekeeping done");
         Ok(())
     });
+    r.register(app::tickets::api::server::BULK_JOB, |ctx: worker::JobContext| async move {
+        app::tickets::api::server::bulk_job(&ctx.pool, ctx.id, &ctx.payload).await.map_err(|e| anyhow::anyhow!("{e}"))
+    });
     if test_jobs {
         let n = node.clone();
         r.register("test.tick", move |ctx: worker::JobContext| {

@@ -59,30 +59,35 @@ pub async fn create(
     Ok(number)
 }
 
-pub async fn list(db: &PgPool, user: &CurrentUser, f: TicketFilter) -> AppResult<TicketPage> {
+/// The repository's arguments for a filter ("me" resolved to `user`).
+fn list_args<'a>(user: &CurrentUser, f: &'a TicketFilter, tag: Option<&'a str>, limit: i64) -> ListArgs<'a> {
     let (mode, assignee) = match f.assignee {
         AssigneeFilter::Any => ("any", None),
         AssigneeFilter::Unassigned => ("unassigned", None),
         AssigneeFilter::Me => ("user", Some(user.id)),
         AssigneeFilter::User(u) => ("user", Some(u)),
     };
-    let tag = f.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_lowercase);
+    ListArgs {
+        categories: &f.categories,
+        assignee_mode: mode,
+        assignee,
+        team: f.team,
+        priority: f.priority,
+        requester: f.requester,
+        tag,
+        after: f.after,
+        limit,
+    }
+}
+
+fn tag_of(f: &TicketFilter) -> Option<String> {
+    f.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_lowercase)
+}
+
+pub async fn list(db: &PgPool, user: &CurrentUser, f: TicketFilter) -> AppResult<TicketPage> {
+    let tag = tag_of(&f);
     let limit = TICKET_PAGE_SIZE;
-    let mut tickets = repo::list(
-        db,
-        ListArgs {
-            categories: &f.categories,
-            assignee_mode: mode,
-            assignee,
-            team: f.team,
-            priority: f.priority,
-            requester: f.requester,
-            tag: tag.as_deref(),
-            after: f.after,
-            limit: limit + 1,
-        },
-    )
-    .await?;
+    let mut tickets = repo::list(db, list_args(user, &f, tag.as_deref(), limit + 1)).await?;
     let next = if tickets.len() as i64 > limit {
         tickets.truncate(limit as usize);
         tickets.last().map(|t| (t.updated_at, t.id))
@@ -90,6 +95,36 @@ pub async fn list(db: &PgPool, user: &CurrentUser, f: TicketFilter) -> AppResult
         None
     };
     Ok(TicketPage { tickets, next })
+}
+
+/// Counts matching tickets up to `cap` (exact below it).
+pub async fn count(db: &PgPool, user: &CurrentUser, f: &TicketFilter, cap: i64) -> AppResult<TicketCount> {
+    let tag = tag_of(f);
+    let n = repo::count(db, list_args(user, f, tag.as_deref(), cap + 1)).await?;
+    Ok(TicketCount { count: n.min(cap), more: n > cap })
+}
+
+/// The numbers of every ticket matching `f`, newest activity first, up to `cap`.
+pub async fn matching_numbers(
+    db: &PgPool,
+    user: &CurrentUser,
+    f: &TicketFilter,
+    cap: usize,
+) -> AppResult<Vec<TicketNumber>> {
+    let tag = tag_of(f);
+    let mut f = f.clone();
+    f.after = None;
+    let mut out = Vec::new();
+    loop {
+        let page = repo::list(db, list_args(user, &f, tag.as_deref(), 1000)).await?;
+        let last = page.last().map(|t| (t.updated_at, t.id));
+        out.extend(page.iter().map(|t| t.number));
+        if out.len() >= cap || page.len() < 1000 {
+            out.truncate(cap);
+            return Ok(out);
+        }
+        f.after = last;
+    }
 }
 
 /// The ticket and its timeline. Requesters asking for someone else's ticket get
@@ -107,6 +142,7 @@ pub async fn get(db: &PgPool, user: &CurrentUser, number: TicketNumber) -> AppRe
 
 pub async fn update(db: &PgPool, user: &CurrentUser, number: TicketNumber, patch: TicketPatch) -> AppResult<()> {
     let workflow = repo::load_workflow(db).await?;
+    check_assignee(db, patch.assignee).await?;
     let mut tx = db.begin().await?;
     let current =
         repo::find_by_number(&mut *tx, number).await?.ok_or_else(|| AppError::NotFound(number.to_string()))?;
@@ -119,6 +155,22 @@ pub async fn update(db: &PgPool, user: &CurrentUser, number: TicketNumber, patch
             if list.is_empty() { "by someone else".to_string() } else { list.join(", ") }
         )));
     }
+    apply_locked(&mut tx, user, &workflow, &current, &patch, "ticket.update").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Applies `patch` to `current` (row already locked): timeline events, one audit
+/// entry and a live event. Returns the names of the fields that changed.
+async fn apply_locked(
+    tx: &mut sqlx::PgConnection,
+    user: &CurrentUser,
+    workflow: &Workflow,
+    current: &Ticket,
+    patch: &TicketPatch,
+    action: &str,
+) -> AppResult<Vec<&'static str>> {
+    let number = current.number;
     let title = match &patch.title {
         Some(t) => parse_title(t).map_err(|m| AppError::field("title", m))?,
         None => current.title.clone(),
@@ -142,7 +194,7 @@ pub async fn update(db: &PgPool, user: &CurrentUser, number: TicketNumber, patch
         team: patch.team.unwrap_or(current.team_id),
         tags: &tags,
     };
-    let mut changes: Vec<(&str, String, String)> = Vec::new();
+    let mut changes: Vec<(&'static str, String, String)> = Vec::new();
     if title != current.title {
         changes.push(("title", current.title.clone(), title.clone()));
     }
@@ -162,7 +214,7 @@ pub async fn update(db: &PgPool, user: &CurrentUser, number: TicketNumber, patch
         changes.push(("tags", current.tags.join(", "), tags.join(", ")));
     }
     if changes.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let version =
         repo::update(&mut *tx, current.id, new).await.map_err(|e| foreign_key_to_not_found(e, "assignee or team"))?;
@@ -180,20 +232,102 @@ pub async fn update(db: &PgPool, user: &CurrentUser, number: TicketNumber, patch
     }
     let summary: serde_json::Map<String, serde_json::Value> =
         changes.iter().map(|(f, from, _)| (f.to_string(), json!(from))).collect();
-    let fields: Vec<&str> = changes.iter().map(|c| c.0).collect();
+    let fields: Vec<&'static str> = changes.iter().map(|c| c.0).collect();
     record(
         &mut *tx,
         &Actor::user(user),
-        "ticket.update",
+        action,
         "ticket",
         &number.to_string(),
         Some(&serde_json::Value::Object(summary)),
         Some(&json!({ "fields": fields, "version": version })),
     )
     .await?;
-    announce(&mut tx, current.requester_id, number).await?;
-    tx.commit().await?;
+    announce(tx, current.requester_id, number).await?;
+    Ok(fields)
+}
+
+/// Tickets are assigned to active staff only.
+async fn check_assignee(db: &PgPool, assignee: Option<Option<UserId>>) -> AppResult<()> {
+    if let Some(Some(id)) = assignee {
+        let ok = crate::users::repo::find_by_id(db, id)
+            .await?
+            .is_some_and(|u| u.active && u.role.grants(Permission::DeskView));
+        if !ok {
+            return Err(AppError::field("assignee", "Tickets can only be assigned to active agents."));
+        }
+    }
     Ok(())
+}
+
+/// Checks a bulk change before touching anything: unknown statuses, bad tags and
+/// empty changes are refused as a whole.
+pub fn validate_bulk(workflow: &Workflow, c: &BulkChanges) -> AppResult<()> {
+    if c.is_empty() {
+        return Err(AppError::field("changes", "Choose at least one change."));
+    }
+    if let Some(s) = &c.status {
+        if !workflow.statuses.iter().any(|x| &x.key == s) {
+            return Err(AppError::field("status", format!("There is no status \"{s}\".")));
+        }
+    }
+    normalize_tags(&c.add_tags).map_err(|m| AppError::field("add_tags", m))?;
+    normalize_tags(&c.remove_tags).map_err(|m| AppError::field("remove_tags", m))?;
+    Ok(())
+}
+
+/// Applies one bulk change to each ticket in its own transaction, so one refused
+/// transition does not undo the others.
+pub async fn bulk_apply(
+    db: &PgPool,
+    user: &CurrentUser,
+    numbers: &[TicketNumber],
+    changes: &BulkChanges,
+) -> AppResult<BulkOutcome> {
+    let workflow = repo::load_workflow(db).await?;
+    validate_bulk(&workflow, changes)?;
+    check_assignee(db, changes.assignee).await?;
+    let add = normalize_tags(&changes.add_tags).map_err(|m| AppError::field("add_tags", m))?;
+    let remove = normalize_tags(&changes.remove_tags).map_err(|m| AppError::field("remove_tags", m))?;
+    let mut out = BulkOutcome { matched: numbers.len() as u64, ..Default::default() };
+    let mut fields: std::collections::BTreeMap<&'static str, u64> = Default::default();
+    for &number in numbers {
+        let mut tx = db.begin().await?;
+        let Some(current) = repo::find_by_number(&mut *tx, number).await? else {
+            out.refused.push(BulkRefusal { number, reason: "No longer exists.".into() });
+            continue;
+        };
+        repo::lock(&mut *tx, current.id).await?;
+        let tags = (!add.is_empty() || !remove.is_empty()).then(|| {
+            let mut t: Vec<String> = current.tags.iter().filter(|t| !remove.contains(t)).cloned().collect();
+            t.extend(add.iter().filter(|a| !t.contains(a)).cloned().collect::<Vec<_>>());
+            t
+        });
+        let patch = TicketPatch {
+            version: current.version,
+            title: None,
+            status: changes.status.clone(),
+            priority: changes.priority,
+            assignee: changes.assignee,
+            team: changes.team,
+            tags,
+        };
+        match apply_locked(&mut tx, user, &workflow, &current, &patch, "ticket.bulk_update").await {
+            Ok(changed) if changed.is_empty() => out.unchanged += 1,
+            Ok(changed) => {
+                tx.commit().await?;
+                out.changed += 1;
+                for f in changed {
+                    *fields.entry(f).or_default() += 1;
+                }
+            }
+            Err(AppError::Validation { message, .. }) => out.refused.push(BulkRefusal { number, reason: message }),
+            Err(e) => return Err(e),
+        }
+    }
+    out.fields = fields.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+    out.finished = true;
+    Ok(out)
 }
 
 pub async fn comment(
@@ -221,6 +355,8 @@ pub async fn comment(
     }
     repo::lock(&mut *tx, ticket.id).await?;
     let comment_id = repo::insert_comment(&mut *tx, ticket.id, user.id, body, internal).await?;
+    // The reply is sent, so its draft is done.
+    crate::desk::repo::delete_draft(&mut *tx, user.id, ticket.id).await?;
     let version = repo::touch(&mut *tx, ticket.id).await?;
     repo::insert_event(&mut *tx, ticket.id, Some(user.id), "comment", &json!({ "comment_id": comment_id }), version)
         .await?;
@@ -238,4 +374,92 @@ pub async fn comment(
     announce(&mut tx, ticket.requester_id, number).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The job kind that runs bulk edits over more than `BULK_INLINE_LIMIT` tickets.
+pub const BULK_JOB: &str = "service_desk.bulk_update";
+
+/// Runs a bulk edit now, or queues it as a job when it is large.
+pub async fn bulk(db: &PgPool, user: &CurrentUser, target: BulkTarget, changes: BulkChanges) -> AppResult<BulkOutcome> {
+    let workflow = repo::load_workflow(db).await?;
+    validate_bulk(&workflow, &changes)?;
+    check_assignee(db, changes.assignee).await?;
+    let numbers = match target {
+        BulkTarget::Tickets { numbers } => {
+            if numbers.len() > BULK_INLINE_LIMIT {
+                return Err(AppError::field(
+                    "numbers",
+                    format!("Pick at most {BULK_INLINE_LIMIT} tickets, or select every ticket matching the view."),
+                ));
+            }
+            let mut n = numbers;
+            n.sort_unstable();
+            n.dedup();
+            n
+        }
+        BulkTarget::Matching { filter } => {
+            let numbers = matching_numbers(db, user, &filter, BULK_INLINE_LIMIT + 1).await?;
+            if numbers.len() > BULK_INLINE_LIMIT {
+                let payload = json!({ "user_id": user.id, "filter": filter, "changes": changes });
+                let job = crate::jobs::repo::enqueue(db, BULK_JOB, &payload, chrono::Utc::now(), 1, None)
+                    .await?
+                    .ok_or(AppError::Internal)?;
+                return Ok(BulkOutcome { job: Some(job), ..Default::default() });
+            }
+            numbers
+        }
+    };
+    bulk_apply(db, user, &numbers, &changes).await
+}
+
+/// The job side of a large bulk edit: works in chunks, recording progress.
+pub async fn bulk_job(db: &PgPool, job_id: i64, payload: &serde_json::Value) -> AppResult<()> {
+    let user_id: UserId = serde_json::from_value(payload["user_id"].clone()).map_err(|_| AppError::Internal)?;
+    let filter: TicketFilter = serde_json::from_value(payload["filter"].clone()).map_err(|_| AppError::Internal)?;
+    let changes: BulkChanges = serde_json::from_value(payload["changes"].clone()).map_err(|_| AppError::Internal)?;
+    // The editor's rights as they are now, not when the job was queued.
+    let who =
+        crate::users::repo::find_by_id(db, user_id).await?.filter(|u| u.active && u.role.grants(Permission::DeskView));
+    let Some(who) = who else {
+        return Err(AppError::Forbidden);
+    };
+    let user = CurrentUser {
+        id: who.id,
+        email: who.email,
+        display_name: who.display_name,
+        role: who.role,
+        theme: Default::default(),
+    };
+    let numbers = matching_numbers(db, &user, &filter, usize::MAX).await?;
+    let mut total = BulkOutcome { matched: numbers.len() as u64, ..Default::default() };
+    crate::jobs::repo::set_progress(db, job_id, &json!(total)).await?;
+    for chunk in numbers.chunks(500) {
+        let part = bulk_apply(db, &user, chunk, &changes).await?;
+        total.changed += part.changed;
+        total.unchanged += part.unchanged;
+        total.refused.extend(part.refused);
+        for (f, n) in part.fields {
+            match total.fields.iter_mut().find(|(g, _)| *g == f) {
+                Some((_, m)) => *m += n,
+                None => total.fields.push((f, n)),
+            }
+        }
+        crate::jobs::repo::set_progress(db, job_id, &json!(total)).await?;
+    }
+    total.finished = true;
+    crate::jobs::repo::set_progress(db, job_id, &json!(total)).await?;
+    Ok(())
+}
+
+/// How far a bulk job got. Only its author (or a jobs admin) may look.
+pub async fn bulk_progress(db: &PgPool, user: &CurrentUser, job: i64) -> AppResult<BulkOutcome> {
+    let not_found = || AppError::NotFound(format!("Bulk edit {job}"));
+    let (kind, payload, progress) = crate::jobs::repo::progress(db, job).await?.ok_or_else(not_found)?;
+    let author = payload.get("user_id").and_then(|v| v.as_str()) == Some(&user.id.0.to_string());
+    if kind != BULK_JOB || !(author || user.can(Permission::JobsManage)) {
+        return Err(not_found());
+    }
+    let mut out: BulkOutcome = progress.and_then(|p| serde_json::from_value(p).ok()).unwrap_or_default();
+    out.job = Some(job);
+    Ok(out)
 }
