@@ -34,6 +34,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let session = Session::provide();
     let settings = Settings::provide();
+    crate::desk::tabs::DeskTabs::provide();
     live_updates(session, settings);
     theme_follows_user(session);
 

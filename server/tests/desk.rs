@@ -280,3 +280,46 @@ async fn a_bulk_edit_over_ten_thousand_tickets_runs_as_a_job_with_progress() {
     assert_eq!(p2, 10001);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn csv_export_streams_the_view_for_staff_only_defuses_formulas_and_is_audited() {
+    let app = spawn_app().await;
+    let agent = app.signed_in("agent").await;
+    create(&app, &agent, "=HYPERLINK(\"http://evil\")").await;
+    create(&app, &agent, "Printer, floor \"2\"").await;
+    let filter = urlencode(r#"{"categories":["new"]}"#);
+    let res = agent.get(app.url(&format!("/desk/export.csv?filter={filter}"))).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let body = res.text().await.unwrap();
+    let lines: Vec<&str> = body.lines().collect();
+    assert_eq!(
+        lines[0],
+        "number,title,status,priority,requester,requester_email,assignee,team,tags,created_at,updated_at"
+    );
+    assert_eq!(lines.len(), 3, "{body}");
+    assert!(lines[1].contains(r#""Printer, floor ""2""""#), "{body}");
+    assert!(lines[2].contains(r#"'=HYPERLINK"#), "formulas are defused: {body}");
+
+    let requester = app.signed_in("requester").await;
+    let res = requester.get(app.url("/desk/export.csv")).send().await.unwrap();
+    assert_eq!(res.status(), 403);
+    res.text().await.unwrap();
+    let res = app.client().get(app.url("/desk/export.csv")).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    res.text().await.unwrap();
+    let res = agent.get(app.url("/desk/export.csv?filter=%7Bnot%20json")).send().await.unwrap();
+    assert_eq!(res.status(), 400);
+    res.text().await.unwrap();
+    let audited: i64 = sqlx::query_scalar("select count(*) from audit_log where action = 'ticket.export'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(audited, 1);
+    app.stop().await;
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}

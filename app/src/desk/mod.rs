@@ -4,5 +4,6 @@ pub mod model;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod tabs;
 
 pub use pages::DeskPage;

@@ -1,5 +1,7 @@
 //! Tickets: workflow, queues, the ticket with its timeline, comments.
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod export;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -345,3 +345,52 @@ pub async fn hit_by_number(db: impl PgExecutor<'_>, number: TicketNumber) -> sql
     .fetch_optional(db)
     .await
 }
+
+/// One row of a CSV export.
+pub struct ExportRow {
+    pub number: TicketNumber,
+    pub title: String,
+    pub status_name: String,
+    pub priority: Priority,
+    pub requester_name: String,
+    pub requester_email: String,
+    pub assignee_name: Option<String>,
+    pub team_name: Option<String>,
+    pub tags: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Every ticket matching the filter, streamed from the server (the result is
+/// never held in memory), newest activity first.
+pub fn export<'a>(
+    db: &'a sqlx::PgPool,
+    a: &'a ListArgs<'a>,
+) -> futures::stream::BoxStream<'a, sqlx::Result<ExportRow>> {
+    sqlx::query_as!(
+        ExportRow,
+        r#"select t.number as "number: TicketNumber", t.title, s.name as status_name, t.priority as "priority: Priority",
+                  r.display_name as requester_name, r.email::text as "requester_email!", a.display_name as "assignee_name?",
+                  tm.name::text as "team_name?", t.tags, t.created_at, t.updated_at
+           from tickets t
+           join users r on r.id = t.requester_id
+           left join users a on a.id = t.assignee_id
+           left join teams tm on tm.id = t.team_id
+           join ticket_statuses s on s.key = t.status
+           where (cardinality($1::status_category[]) = 0 or t.status_category = any($1))
+             and ($2 = 'any' or ($2 = 'unassigned' and t.assignee_id is null) or ($2 = 'user' and t.assignee_id = $3))
+             and ($4::uuid is null or t.team_id = $4)
+             and ($5::ticket_priority is null or t.priority = $5)
+             and ($6::uuid is null or t.requester_id = $6)
+             and ($7::text is null or t.tags @> array[$7])
+           order by t.updated_at desc, t.id desc"#,
+        a.categories as &[StatusCategory],
+        a.assignee_mode,
+        a.assignee.map(|u| u.0),
+        a.team.map(|t| t.0),
+        a.priority as Option<Priority>,
+        a.requester.map(|u| u.0),
+        a.tag
+    )
+    .fetch(db)
+}

@@ -2,8 +2,10 @@
 pub mod frame;
 pub mod guard;
 pub mod palette;
+pub mod picker;
 pub mod widgets;
 
 pub use frame::AppFrame;
 pub use guard::Guarded;
+pub use picker::{Choice, Picker};
 pub use widgets::*;

@@ -55,7 +55,19 @@ pub fn CommandPalette() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         let pending_g = StoredValue::new(false);
+        let tabs = crate::desk::tabs::use_desk_tabs();
+        let navigate = use_navigate();
         let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+            // Alt+1..9 switch tabs, even while typing (the draft is saved on the way).
+            if ev.alt_key() && !ev.ctrl_key() && !ev.meta_key() {
+                let digit = ev.code().strip_prefix("Digit").and_then(|d| d.parse::<usize>().ok());
+                if let Some(href) = digit.filter(|d| *d >= 1).and_then(|d| tabs.href(d)) {
+                    ev.prevent_default();
+                    open.set(false);
+                    navigate(&href, Default::default());
+                    return;
+                }
+            }
             let plain = !ev.ctrl_key() && !ev.meta_key() && !ev.alt_key();
             if !open.get_untracked() && !typing(&ev) && plain && shortcut(&ev.key(), pending_g, help) {
                 ev.prevent_default();
@@ -221,38 +233,35 @@ fn PaletteDialog(
     }
 }
 
-/// The single-key shortcuts: (keys, what they do).
-pub const SHORTCUTS: [(&str, &str); 9] = [
+/// The keyboard shortcuts: (keys, what they do).
+pub const SHORTCUTS: [(&str, &str); 17] = [
     ("/", "Search tickets and commands"),
     ("?", "Show this list"),
     ("g q", "Go to the queue"),
+    ("Alt+1…9", "Switch tabs (1 is the queue)"),
     ("n", "New ticket (in the queue)"),
+    ("j / k", "Next / previous ticket in the queue"),
+    ("x", "Select the ticket (in the queue)"),
+    ("Enter", "Open the ticket (in the queue)"),
     ("r", "Write a reply (on a ticket)"),
+    ("i", "Write an internal note (on a ticket)"),
     ("s", "Change status (on a ticket)"),
     ("p", "Change priority (on a ticket)"),
+    ("a", "Assign (on a ticket)"),
+    ("e", "Resolve (on a ticket)"),
     ("Ctrl+Enter", "Send the reply"),
     ("Esc", "Close dialogs"),
+    ("Tab", "Move between controls"),
 ];
 
-/// Runs a shortcut; true when the key was one.
+/// Runs a single-key shortcut; true when the key was one. Pages mark what a key
+/// does with `data-key="…"` on a button; the queue's rows carry `data-row`.
 #[cfg(feature = "hydrate")]
 fn shortcut(key: &str, pending_g: StoredValue<bool>, help: RwSignal<bool>) -> bool {
     use wasm_bindgen::JsCast;
-    let doc = web_sys::window().and_then(|w| w.document());
-    let focus = |sel: &str| {
-        let el = doc
-            .as_ref()
-            .and_then(|d| d.query_selector(sel).ok().flatten())
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-        el.map(|e| e.focus().is_ok()).unwrap_or(false)
-    };
-    let click = |sel: &str| {
-        let el = doc
-            .as_ref()
-            .and_then(|d| d.query_selector(sel).ok().flatten())
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-        el.map(|e| e.click()).is_some()
-    };
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return false };
+    let element =
+        |sel: &str| doc.query_selector(sel).ok().flatten().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
     if pending_g.get_value() {
         pending_g.set_value(false);
         if key == "q" {
@@ -271,12 +280,45 @@ fn shortcut(key: &str, pending_g: StoredValue<bool>, help: RwSignal<bool>) -> bo
             pending_g.set_value(true);
             true
         }
-        "n" => click("[data-testid=\"new-ticket\"]"),
-        "r" => focus("#reply"),
-        "s" => focus("#status"),
-        "p" => focus("#priority"),
+        "j" | "k" => move_row(&doc, key == "j"),
+        "x" => {
+            let row = focused_row(&doc);
+            row.and_then(|r| r.query_selector("input[type=checkbox]").ok().flatten())
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                .map(|c| c.click())
+                .is_some()
+        }
+        "n" | "r" | "i" | "s" | "p" | "a" | "e" => {
+            element(&format!("[data-key=\"{key}\"]:not([disabled])")).map(|e| e.click()).is_some()
+        }
         _ => false,
     }
+}
+
+/// The queue row holding the focus, if any.
+#[cfg(feature = "hydrate")]
+fn focused_row(doc: &web_sys::Document) -> Option<web_sys::Element> {
+    doc.active_element().and_then(|a| a.closest("[data-row]").ok().flatten())
+}
+
+/// Moves the focus to the next or previous queue row (the first one if none has it).
+#[cfg(feature = "hydrate")]
+fn move_row(doc: &web_sys::Document, down: bool) -> bool {
+    use wasm_bindgen::JsCast;
+    let Ok(rows) = doc.query_selector_all("[data-row] a") else { return false };
+    let links: Vec<web_sys::HtmlElement> =
+        (0..rows.length()).filter_map(|i| rows.item(i)).filter_map(|n| n.dyn_into().ok()).collect();
+    if links.is_empty() {
+        return false;
+    }
+    let active = doc.active_element();
+    let at = links.iter().position(|l| active.as_ref().is_some_and(|a| a == l.unchecked_ref::<web_sys::Element>()));
+    let next = match (at, down) {
+        (None, _) => 0,
+        (Some(i), true) => (i + 1).min(links.len() - 1),
+        (Some(i), false) => i.saturating_sub(1),
+    };
+    links[next].focus().is_ok()
 }
 
 #[component]

@@ -5,6 +5,17 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
+/// Active staff who can take tickets, by name (for assignment pickers).
+#[server(endpoint = "users/agents", input = Json)]
+pub async fn list_agents() -> Result<Vec<super::model::AgentName>, AppError> {
+    use crate::auth::{guard::*, model::Permission};
+    respond(async {
+        require(Permission::DirectoryView).await?;
+        Ok(super::repo::agents(&state()?.db).await?)
+    })
+    .await
+}
+
 #[server(endpoint = "users/list", input = Json)]
 pub async fn list_users(query: UserQuery) -> Result<UserPage, AppError> {
     use crate::auth::{guard::*, model::Permission};

@@ -96,3 +96,10 @@ mod tests {
         assert!(parse_display_name(&"x".repeat(201)).is_err());
     }
 }
+
+/// Someone tickets can be assigned to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgentName {
+    pub id: crate::auth::model::UserId,
+    pub display_name: String,
+}

@@ -113,3 +113,14 @@ pub async fn upsert_with_password(
     .fetch_one(db)
     .await
 }
+
+/// Active staff by name; the console's assignment list (bounded).
+pub async fn agents(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<super::model::AgentName>> {
+    sqlx::query_as!(
+        super::model::AgentName,
+        r#"select id as "id: UserId", display_name from users
+           where active and role <> 'requester' order by display_name, id limit 1000"#
+    )
+    .fetch_all(db)
+    .await
+}

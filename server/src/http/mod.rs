@@ -1,6 +1,7 @@
 //! The HTTP surface: Leptos pages and server functions, websocket, branding files,
 //! operations endpoints, and the layers every request passes through.
 pub mod branding;
+mod export;
 pub mod ops;
 pub mod security;
 pub mod ws;
@@ -67,6 +68,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/api/{*fn_name}", get(server_fns).post(server_fns))
         .leptos_routes_with_context(&state, routes, context, shell)
         .route("/ws", get(ws::upgrade))
+        .route("/desk/export.csv", get(export::tickets_csv))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

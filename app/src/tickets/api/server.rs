@@ -60,7 +60,7 @@ pub async fn create(
 }
 
 /// The repository's arguments for a filter ("me" resolved to `user`).
-fn list_args<'a>(user: &CurrentUser, f: &'a TicketFilter, tag: Option<&'a str>, limit: i64) -> ListArgs<'a> {
+pub fn list_args_for<'a>(user: &CurrentUser, f: &'a TicketFilter, tag: Option<&'a str>, limit: i64) -> ListArgs<'a> {
     let (mode, assignee) = match f.assignee {
         AssigneeFilter::Any => ("any", None),
         AssigneeFilter::Unassigned => ("unassigned", None),
@@ -80,14 +80,14 @@ fn list_args<'a>(user: &CurrentUser, f: &'a TicketFilter, tag: Option<&'a str>, 
     }
 }
 
-fn tag_of(f: &TicketFilter) -> Option<String> {
+pub fn tag_for(f: &TicketFilter) -> Option<String> {
     f.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_lowercase)
 }
 
 pub async fn list(db: &PgPool, user: &CurrentUser, f: TicketFilter) -> AppResult<TicketPage> {
-    let tag = tag_of(&f);
+    let tag = tag_for(&f);
     let limit = TICKET_PAGE_SIZE;
-    let mut tickets = repo::list(db, list_args(user, &f, tag.as_deref(), limit + 1)).await?;
+    let mut tickets = repo::list(db, list_args_for(user, &f, tag.as_deref(), limit + 1)).await?;
     let next = if tickets.len() as i64 > limit {
         tickets.truncate(limit as usize);
         tickets.last().map(|t| (t.updated_at, t.id))
@@ -99,8 +99,8 @@ pub async fn list(db: &PgPool, user: &CurrentUser, f: TicketFilter) -> AppResult
 
 /// Counts matching tickets up to `cap` (exact below it).
 pub async fn count(db: &PgPool, user: &CurrentUser, f: &TicketFilter, cap: i64) -> AppResult<TicketCount> {
-    let tag = tag_of(f);
-    let n = repo::count(db, list_args(user, f, tag.as_deref(), cap + 1)).await?;
+    let tag = tag_for(f);
+    let n = repo::count(db, list_args_for(user, f, tag.as_deref(), cap + 1)).await?;
     Ok(TicketCount { count: n.min(cap), more: n > cap })
 }
 
@@ -111,12 +111,12 @@ pub async fn matching_numbers(
     f: &TicketFilter,
     cap: usize,
 ) -> AppResult<Vec<TicketNumber>> {
-    let tag = tag_of(f);
+    let tag = tag_for(f);
     let mut f = f.clone();
     f.after = None;
     let mut out = Vec::new();
     loop {
-        let page = repo::list(db, list_args(user, &f, tag.as_deref(), 1000)).await?;
+        let page = repo::list(db, list_args_for(user, &f, tag.as_deref(), 1000)).await?;
         let last = page.last().map(|t| (t.updated_at, t.id));
         out.extend(page.iter().map(|t| t.number));
         if out.len() >= cap || page.len() < 1000 {

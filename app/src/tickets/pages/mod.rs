@@ -1,5 +1,5 @@
 //! Ticket pages: the queue table of the console and the ticket view.
 mod queue;
 mod view;
-pub use queue::{Queue, QueueTable};
+pub use queue::{Queue, QueueTable, Selection};
 pub use view::TicketView;

@@ -1,8 +1,12 @@
-//! The queue table: one saved view's tickets, live, keyset-paginated.
-use crate::tickets::api::list_tickets;
-use crate::tickets::model::{Priority, StatusCategory, TicketFilter};
+//! The queue table: one view's tickets, live, keyset-paginated, with row selection
+//! (click, shift-click, `x`) for bulk edits and `j`/`k` to move between rows.
+use crate::desk::model::SavedView;
+use crate::error::AppError;
+use crate::tickets::api::{count_tickets, list_tickets};
+use crate::tickets::model::{Priority, StatusCategory, TicketCount, TicketFilter, TicketId, TicketNumber, TicketPage};
 use crate::ui::{fmt_short, Badge, Loading, Tone, BTN_SECONDARY, TD, TH};
 use leptos::prelude::*;
+use std::collections::BTreeSet;
 
 pub fn priority_tone(p: Priority) -> Tone {
     match p {
@@ -22,50 +26,164 @@ pub fn category_tone(c: StatusCategory) -> Tone {
     }
 }
 
-/// A queue page resource and its cursor. Created at page level (not inside a
-/// Suspense) so server and browser create resources in the same order.
+type Views = Resource<Result<Vec<SavedView>, AppError>>;
+
+/// The queue's resources and cursor. Created at page level (not inside a Suspense)
+/// so server and browser create resources in the same order.
 #[derive(Clone, Copy)]
 pub struct Queue {
-    pub page: Resource<Result<crate::tickets::model::TicketPage, crate::error::AppError>>,
-    pub cursor: RwSignal<Option<(chrono::DateTime<chrono::Utc>, crate::tickets::model::TicketId)>>,
+    pub page: Resource<Result<TicketPage, AppError>>,
+    pub count: Resource<Result<TicketCount, AppError>>,
+    pub cursor: RwSignal<Option<(chrono::DateTime<chrono::Utc>, TicketId)>>,
+    /// The filter as changed in the filter bar; None = the saved view's own.
+    pub changed: RwSignal<Option<TicketFilter>>,
+    pub view: ReadSignal<usize>,
+    pub views: Views,
 }
 
 impl Queue {
-    /// Tickets of the view chosen by `view` (an index into `views`); `refresh` bumps
-    /// when something changed. The filter is read inside the fetcher, so the
-    /// resource's key is the same on the server and in the browser.
-    pub fn new(
-        views: Resource<Result<Vec<crate::desk::model::SavedView>, crate::error::AppError>>,
-        view: ReadSignal<usize>,
-        refresh: Signal<u64>,
-    ) -> Queue {
+    /// Tickets of the view chosen by `view` (an index into `views`), as changed by
+    /// the filter bar; `refresh` bumps when something changed. The saved filter is
+    /// read inside the fetcher, so the key is the same on the server and browser.
+    pub fn new(views: Views, view: ReadSignal<usize>, refresh: Signal<u64>) -> Queue {
         let cursor = RwSignal::new(None);
+        let changed = RwSignal::new(None::<TicketFilter>);
         Effect::new(move |_| {
             view.track();
+            changed.track();
             cursor.set(None);
         });
         let page = Resource::new(
-            move || (view.get(), cursor.get(), refresh.get()),
-            move |(i, after, _)| async move {
-                let views = views.await?;
-                let mut f: TicketFilter = views.get(i).map(|v| v.filter.clone()).unwrap_or_default();
+            move || (view.get(), changed.get(), cursor.get(), refresh.get()),
+            move |(i, changed, after, _)| async move {
+                let mut f = effective(views, i, changed).await?;
                 f.after = after;
                 list_tickets(f).await
             },
         );
-        Queue { page, cursor }
+        let count = Resource::new(
+            move || (view.get(), changed.get(), refresh.get()),
+            move |(i, changed, _)| async move { count_tickets(effective(views, i, changed).await?).await },
+        );
+        Queue { page, count, cursor, changed, view, views }
+    }
+
+    /// The filter now shown (browser side, after the views loaded).
+    pub fn filter(&self) -> TicketFilter {
+        self.changed.get_untracked().unwrap_or_else(|| {
+            let i = self.view.get_untracked();
+            self.views
+                .get_untracked()
+                .and_then(|r| r.ok())
+                .and_then(|v| v.get(i).map(|v| v.filter.clone()))
+                .unwrap_or_default()
+        })
     }
 }
 
+async fn effective(views: Views, i: usize, changed: Option<TicketFilter>) -> Result<TicketFilter, AppError> {
+    match changed {
+        Some(f) => Ok(f),
+        None => Ok(views.await?.get(i).map(|v| v.filter.clone()).unwrap_or_default()),
+    }
+}
+
+/// Picked rows: numbers, or every ticket matching the filter.
+#[derive(Clone, Copy)]
+pub struct Selection {
+    pub picked: RwSignal<BTreeSet<TicketNumber>>,
+    pub all_matching: RwSignal<bool>,
+    /// The rows of the page on screen, in order (for shift-click ranges).
+    pub shown: RwSignal<Vec<TicketNumber>>,
+    anchor: StoredValue<Option<usize>>,
+}
+
+impl Selection {
+    pub fn new() -> Selection {
+        Selection {
+            picked: RwSignal::new(BTreeSet::new()),
+            all_matching: RwSignal::new(false),
+            shown: RwSignal::new(Vec::new()),
+            anchor: StoredValue::new(None),
+        }
+    }
+
+    pub fn clear(self) {
+        self.picked.set(BTreeSet::new());
+        self.all_matching.set(false);
+    }
+
+    pub fn any(self) -> bool {
+        self.all_matching.get() || !self.picked.with(BTreeSet::is_empty)
+    }
+
+    fn toggle(self, i: usize, n: TicketNumber, on: bool, range: bool) {
+        self.all_matching.set(false);
+        let shown = self.shown.get_untracked();
+        match self.anchor.get_value().filter(|_| range) {
+            Some(a) => {
+                let (lo, hi) = (a.min(i), a.max(i));
+                self.picked.update(|p| {
+                    for x in &shown[lo..=hi.min(shown.len().saturating_sub(1))] {
+                        if on {
+                            p.insert(*x);
+                        } else {
+                            p.remove(x);
+                        }
+                    }
+                });
+            }
+            None => self.picked.update(|p| {
+                if on {
+                    p.insert(n);
+                } else {
+                    p.remove(&n);
+                }
+            }),
+        }
+        self.anchor.set_value(Some(i));
+    }
+
+    fn whole_page(self) -> bool {
+        let shown = self.shown.get();
+        !shown.is_empty() && self.picked.with(|p| shown.iter().all(|n| p.contains(n)))
+    }
+}
+
+impl Default for Selection {
+    fn default() -> Self {
+        Selection::new()
+    }
+}
+
+const CHECK: &str =
+    "h-4 w-4 cursor-pointer rounded border-line accent-accent focus-visible:ring-2 focus-visible:ring-accent";
+
 #[component]
-pub fn QueueTable(queue: Queue, #[prop(into)] empty_label: Signal<String>) -> impl IntoView {
-    let Queue { page, cursor } = queue;
+pub fn QueueTable(queue: Queue, selection: Selection, #[prop(into)] empty_label: Signal<String>) -> impl IntoView {
+    let Queue { page, cursor, .. } = queue;
     let next = RwSignal::new(None);
+    let all_box = move |ev: leptos::ev::Event| {
+        let on = event_target_checked(&ev);
+        selection.all_matching.set(false);
+        let shown = selection.shown.get_untracked();
+        selection.picked.update(|p| {
+            for n in shown {
+                if on {
+                    p.insert(n);
+                } else {
+                    p.remove(&n);
+                }
+            }
+        });
+    };
     view! {
         <div class="overflow-x-auto rounded-lg border border-line bg-surface">
             <table class="w-full" data-testid="queue">
                 <thead class="border-b border-line bg-raised/50">
                     <tr>
+                        <th class="w-10 pl-4"><input type="checkbox" class=CHECK aria-label="Select every ticket on this page"
+                            prop:checked=move || selection.whole_page() on:change=all_box /></th>
                         <th class=TH>"Number"</th>
                         <th class=TH>"Title"</th>
                         <th class=TH>"Requester"</th>
@@ -78,27 +196,42 @@ pub fn QueueTable(queue: Queue, #[prop(into)] empty_label: Signal<String>) -> im
                 // Suspense boundaries stay inside <tbody>: the HTML parser moves
                 // anything else in a table, which breaks hydration.
                 <tbody class="divide-y divide-line">
-                    <Transition fallback=|| view! { <tr><td colspan="7"><Loading /></td></tr> }>
+                    <Transition fallback=|| view! { <tr><td colspan="8"><Loading /></td></tr> }>
                         {move || Suspend::new(async move {
                             match page.await {
-                                Ok(p) if p.tickets.is_empty() && cursor.get_untracked().is_none() => view! {
-                                    <tr><td colspan="7" class="px-6 py-16 text-center" data-testid="desk-empty">
-                                        <p class="text-base font-semibold text-fg">{move || empty_label.get()}</p>
-                                        <p class="mt-1 text-sm text-muted">"New requests from the portal, email and the API appear here as they arrive, live."</p>
-                                    </td></tr>
-                                }.into_any(),
+                                Ok(p) if p.tickets.is_empty() && cursor.get_untracked().is_none() => {
+                                    selection.shown.set(Vec::new());
+                                    view! {
+                                        <tr><td colspan="8" class="px-6 py-16 text-center" data-testid="desk-empty">
+                                            <p class="text-base font-semibold text-fg">{move || empty_label.get()}</p>
+                                            <p class="mt-1 text-sm text-muted">"New requests from the portal, email and the API appear here as they arrive, live."</p>
+                                        </td></tr>
+                                    }.into_any()
+                                }
                                 Ok(p) => {
                                     next.set(p.next);
-                                    p.tickets.into_iter().map(|t| {
+                                    selection.shown.set(p.tickets.iter().map(|t| t.number).collect());
+                                    p.tickets.into_iter().enumerate().map(|(i, t)| {
                                         let href = format!("/desk/tickets/{}", t.number.0);
+                                        let n = t.number;
+                                        let picked = move || selection.all_matching.get() || selection.picked.with(|p| p.contains(&n));
                                         view! {
-                                            <tr class="hover:bg-raised/40" data-ticket=t.number.to_string()>
+                                            <tr class=move || if picked() { "bg-accent/10" } else { "hover:bg-raised/40 focus-within:bg-raised/40" }
+                                                data-row=t.number.to_string()>
+                                                <td class="w-10 pl-4">
+                                                    <input type="checkbox" class=CHECK aria-label=format!("Select {}", t.number)
+                                                        prop:checked=picked
+                                                        on:click=move |ev| {
+                                                            let on = event_target_checked(&ev);
+                                                            selection.toggle(i, n, on, ev.shift_key());
+                                                        } />
+                                                </td>
                                                 <td class=format!("{TD} whitespace-nowrap font-mono text-xs text-muted")>{t.number.to_string()}</td>
                                                 <td class=format!("{TD} min-w-[16rem]")>
-                                                    <a href=href class="font-medium text-fg hover:text-accent focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-accent rounded">{t.title.clone()}</a>
+                                                    <a href=href class="rounded font-medium text-fg hover:text-accent focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-accent">{t.title.clone()}</a>
                                                 </td>
                                                 <td class=format!("{TD} whitespace-nowrap text-muted")>{t.requester_name.clone()}</td>
-                                                <td class=format!("{TD} whitespace-nowrap text-muted")>{t.assignee_name.clone().unwrap_or_else(|| "—".into())}</td>
+                                                <td class=format!("{TD} whitespace-nowrap text-muted") data-testid="row-assignee">{t.assignee_name.clone().unwrap_or_else(|| "—".into())}</td>
                                                 <td class=format!("{TD} whitespace-nowrap")><Badge text=t.status_name.clone() tone=category_tone(t.status_category) /></td>
                                                 <td class=TD><Badge text=t.priority.short() tone=priority_tone(t.priority) /></td>
                                                 <td class=format!("{TD} whitespace-nowrap text-muted tabular-nums")>{fmt_short(t.updated_at)}</td>
@@ -106,7 +239,7 @@ pub fn QueueTable(queue: Queue, #[prop(into)] empty_label: Signal<String>) -> im
                                         }
                                     }).collect_view().into_any()
                                 }
-                                Err(e) => view! { <tr><td colspan="7" class="px-4 py-6 text-sm text-danger">{e.to_string()}</td></tr> }.into_any(),
+                                Err(e) => view! { <tr><td colspan="8" class="px-4 py-6 text-sm text-danger">{e.to_string()}</td></tr> }.into_any(),
                             }
                         })}
                     </Transition>
