@@ -96,3 +96,17 @@ export function useHelios(hooks) {
   });
   return ctx;
 }
+
+/** Calls a server function from the page, as the signed-in user. */
+export async function api(page, endpoint, args) {
+  return page.evaluate(async ([endpoint, args]) => {
+    const res = await fetch(`/api/${endpoint}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(args),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${endpoint}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  }, [endpoint, args]);
+}

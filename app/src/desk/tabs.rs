@@ -34,13 +34,11 @@ impl DeskTabs {
     }
 
     /// Opens `number` as a tab (the server keeps order and the limit).
-    pub fn open(self, number: TicketNumber) {
+    pub async fn open_now(self, number: TicketNumber) {
         self.loaded.set(true);
-        leptos::task::spawn_local(async move {
-            if let Ok(t) = super::api::open_tab(number).await {
-                self.tabs.set(t);
-            }
-        });
+        if let Ok(t) = super::api::open_tab(number).await {
+            self.tabs.set(t);
+        }
     }
 
     pub fn set_draft(self, number: TicketNumber, has: bool) {

@@ -41,6 +41,11 @@ pub fn TicketView() -> impl IntoView {
     let flow = RwSignal::new(Workflow::default());
     let picker = RwSignal::new(None::<Pick>);
     let draft = Draft::new(number, comment);
+    // The reply box and fields are drawn in the browser only, after hydration: the
+    // server renders the ticket before `current` is known, the browser after.
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
+    let loaded = move || mounted.get() && current.with(|t| t.as_ref().is_some_and(|t| t.number == number.get()));
     let patch = move |p: TicketPatch| {
         if let Some(t) = current.get_untracked() {
             update.dispatch(UpdateTicket { number: t.number, patch: TicketPatch { version: t.version, ..p } });
@@ -71,11 +76,11 @@ pub fn TicketView() -> impl IntoView {
                     </Transition>
                     // Outside the Transition: a live reload of the ticket never
                     // re-creates the box someone is typing in.
-                    <Show when=move || current.with(|t| t.as_ref().is_some_and(|t| t.number == number.get()))>
+                    <Show when=loaded>
                         <Reply number action=comment draft />
                     </Show>
                 </div>
-                <Show when=move || current.with(|t| t.as_ref().is_some_and(|t| t.number == number.get()))>
+                <Show when=loaded>
                     <Fields current picker patch />
                 </Show>
             </div>
@@ -126,14 +131,17 @@ impl Draft {
         // a tab, and load its own draft.
         Effect::new(move |prev: Option<TicketNumber>| {
             let n = number.get();
-            if prev.is_some_and(|p| p != n) {
-                d.flush();
-            }
+            // What was typed on the previous ticket is saved before the tab list is
+            // asked for, so the list knows about that draft.
+            let unsaved = if prev.is_some_and(|p| p != n) { d.take_pending() } else { None };
             d.body.set(String::new());
             d.internal.set(false);
             if n.0 > 0 {
-                tabs.open(n);
                 leptos::task::spawn_local(async move {
+                    if let Some((p, body, internal)) = unsaved {
+                        let _ = crate::desk::api::save_draft(p, body, internal).await;
+                    }
+                    tabs.open_now(n).await;
                     if let Ok(Some(saved)) = crate::desk::api::get_draft(n).await {
                         // Keep anything typed while the draft was loading.
                         if number.get_untracked() == n && d.body.get_untracked().is_empty() {
@@ -175,9 +183,13 @@ impl Draft {
         );
     }
 
+    fn take_pending(self) -> Option<(TicketNumber, String, bool)> {
+        self.pending.try_update_value(|p| p.take()).flatten()
+    }
+
     /// Sends the unsaved edit now, if there is one.
     fn flush(self) {
-        if let Some(Some((n, body, internal))) = self.pending.try_update_value(|p| p.take()) {
+        if let Some((n, body, internal)) = self.take_pending() {
             leptos::task::spawn_local(async move {
                 let _ = crate::desk::api::save_draft(n, body, internal).await;
             });
