@@ -249,16 +249,6 @@ fn fmt_count(n: i64) -> String {
     out
 }
 
-/// Percent-encodes a query value.
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// Appears when tickets are picked: change status, priority, assignee or tags of
 /// all of them at once, then shows what changed and what was refused.
 #[component]

@@ -1,7 +1,7 @@
 //! Page guard: sign-in, permission and module checks for whole pages, with the
 //! matching HTTP status during server rendering.
 use super::frame::AppFrame;
-use super::widgets::Loading;
+use super::widgets::{urlencode, Loading};
 use crate::auth::model::Permission;
 use crate::context::{use_session, use_settings};
 use crate::settings::model::Module;
@@ -66,15 +66,6 @@ pub fn Guarded(
             })}
         </Suspense>
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]

@@ -154,3 +154,13 @@ pub fn confirm(message: &str) -> bool {
         true
     }
 }
+
+/// Percent-encodes a query-string value (unreserved characters and `/` stay).
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
