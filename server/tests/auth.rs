@@ -134,7 +134,7 @@ async fn state_changing_requests_from_another_origin_are_refused() {
 #[tokio::test]
 async fn pages_carry_a_nonce_based_csp_and_every_inline_script_has_the_nonce() {
     let app = spawn_app().await;
-    let res = reqwest::get(app.url("/login")).await.unwrap();
+    let res = get_page(&app, "/login").await;
     assert_eq!(res.status(), 200);
     let csp = res.headers().get("content-security-policy").expect("CSP header").to_str().unwrap().to_string();
     assert!(!csp.contains("'unsafe-inline'") && !csp.contains("'unsafe-eval'"), "{csp}");
@@ -144,11 +144,11 @@ async fn pages_carry_a_nonce_based_csp_and_every_inline_script_has_the_nonce() {
     assert!(scripts > 0);
     assert_eq!(html.matches(&format!("nonce=\"{nonce}\"")).count(), scripts, "every <script> needs the nonce");
     // A second response gets a different nonce.
-    let other = reqwest::get(app.url("/login")).await.unwrap();
+    let other = get_page(&app, "/login").await;
     assert!(!other.headers()["content-security-policy"].to_str().unwrap().contains(&nonce));
     other.text().await.unwrap();
     // Not-found pages are HTML too.
-    let res = reqwest::get(app.url("/no-such-page")).await.unwrap();
+    let res = get_page(&app, "/no-such-page").await;
     assert_eq!(res.status(), 404);
     assert!(res.headers().contains_key("content-security-policy"));
     res.text().await.unwrap();
@@ -225,4 +225,19 @@ async fn an_invited_user_chooses_a_password_once_and_is_signed_in() {
     assert_eq!(res.status(), 404, "a used link shows a clear dead end");
     res.text().await.unwrap();
     app.stop().await;
+}
+
+/// A page fetch bounded in time: a render that stalls fails the test, never hangs it.
+/// (A first render under heavy parallel load once stalled in CI; a retry tells a
+/// stall from a broken page.)
+async fn get_page(app: &common::TestApp, path: &str) -> reqwest::Response {
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(20)).build().unwrap();
+    for attempt in 1..=3 {
+        match client.get(app.url(path)).send().await {
+            Ok(r) => return r,
+            Err(e) if attempt < 3 => eprintln!("GET {path} attempt {attempt} failed: {e}"),
+            Err(e) => panic!("GET {path} failed 3 times: {e}"),
+        }
+    }
+    unreachable!()
 }
