@@ -381,9 +381,7 @@ pub const BULK_JOB: &str = "service_desk.bulk_update";
 
 /// Runs a bulk edit now, or queues it as a job when it is large.
 pub async fn bulk(db: &PgPool, user: &CurrentUser, target: BulkTarget, changes: BulkChanges) -> AppResult<BulkOutcome> {
-    let workflow = repo::load_workflow(db).await?;
-    validate_bulk(&workflow, &changes)?;
-    check_assignee(db, changes.assignee).await?;
+    // `bulk_apply` validates the change itself; only a queued job is checked here.
     let numbers = match target {
         BulkTarget::Tickets { numbers } => {
             if numbers.len() > BULK_INLINE_LIMIT {
@@ -400,6 +398,8 @@ pub async fn bulk(db: &PgPool, user: &CurrentUser, target: BulkTarget, changes: 
         BulkTarget::Matching { filter } => {
             let numbers = matching_numbers(db, user, &filter, BULK_INLINE_LIMIT + 1).await?;
             if numbers.len() > BULK_INLINE_LIMIT {
+                validate_bulk(&repo::load_workflow(db).await?, &changes)?;
+                check_assignee(db, changes.assignee).await?;
                 let payload = json!({ "user_id": user.id, "filter": filter, "changes": changes });
                 let job = crate::jobs::repo::enqueue(db, BULK_JOB, &payload, chrono::Utc::now(), 1, None)
                     .await?
