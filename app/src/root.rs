@@ -66,6 +66,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/settings") view=crate::settings::pages::SettingsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/users") view=crate::users::pages::UsersPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/teams") view=crate::teams::pages::TeamsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/desk") view=crate::tickets::fields::pages::DeskConfigPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view=crate::audit::pages::AuditPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/jobs") view=crate::jobs::pages::JobsPage ssr=SsrMode::Async />
             </Routes>

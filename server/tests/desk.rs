@@ -296,7 +296,7 @@ async fn csv_export_streams_the_view_for_staff_only_defuses_formulas_and_is_audi
     let lines: Vec<&str> = body.lines().collect();
     assert_eq!(
         lines[0],
-        "number,title,status,priority,requester,requester_email,assignee,team,tags,created_at,updated_at"
+        "number,title,status,priority,requester,requester_email,assignee,team,tags,category,urgency,impact,due_at,created_at,updated_at"
     );
     assert_eq!(lines.len(), 3, "{body}");
     assert!(lines[1].contains(r#""Printer, floor ""2""""#), "{body}");

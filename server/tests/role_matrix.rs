@@ -16,7 +16,7 @@ fn allowed(permission: &str) -> Option<&'static [&'static str]> {
         "SignedIn" => Some(&ROLES),
         "DeskView" | "DirectoryView" => Some(&["agent", "team_lead", "manager", "admin"]),
         "ViewsShare" => Some(&["team_lead", "manager", "admin"]),
-        "AuditView" | "TeamsManage" => Some(&["manager", "admin"]),
+        "AuditView" | "TeamsManage" | "DeskConfigure" => Some(&["manager", "admin"]),
         "UsersManage" | "SettingsManage" | "JobsManage" => Some(&["admin"]),
         other => panic!("unknown permission {other} in docs/api.md"),
     }
@@ -51,7 +51,7 @@ fn args(endpoint: &str) -> Value {
         "tickets/search" => json!({ "query": "printer" }),
         "tickets/get" => json!({ "number": 999999 }),
         "tickets/update" => {
-            json!({ "number": 999999, "patch": { "version": 1, "title": null, "status": null, "priority": null, "assignee": null, "team": null, "tags": null } })
+            json!({ "number": 999999, "patch": { "version": 1, "title": null, "status": null, "priority": null, "tags": null } })
         }
         "tickets/comment" => json!({ "number": 999999, "body": "hello", "internal": false }),
         "tickets/count" => json!({ "filter": {} }),
@@ -59,6 +59,16 @@ fn args(endpoint: &str) -> Value {
             json!({ "target": { "kind": "tickets", "numbers": [999999] }, "changes": { "status": "no_such_status" } })
         }
         "tickets/bulk_progress" => json!({ "job": 999999999 }),
+        "tickets/watch" => json!({ "number": 999999, "user": null, "watching": true }),
+        "desk_config/save_category" => {
+            json!({ "id": nobody, "parent": null, "name": "Nothing", "position": 1, "active": true })
+        }
+        "desk_config/delete_category" => json!({ "id": nobody }),
+        "desk_config/save_field" => json!({ "field": { "key": "Bad Key", "label": "", "kind": "text", "options": [],
+            "required": false, "position": 0, "active": true } }),
+        "desk_config/save_status" => json!({ "key": "Bad Key", "name": "", "category": "open", "position": 1 }),
+        "desk_config/delete_status" => json!({ "key": "no_such_status" }),
+        "desk_config/set_transitions" => json!({ "from": "no_such_status", "to": [] }),
         "desk/save_view" => json!({ "id": null, "name": "", "shared": false, "filter": {} }),
         "desk/delete_view" => json!({ "id": nobody }),
         "desk/open_tab" | "desk/close_tab" | "desk/draft" => json!({ "number": 999999 }),

@@ -22,7 +22,8 @@ async fn get(app: &common::TestApp, c: &reqwest::Client, n: i64) -> (u16, Value)
 }
 
 fn patch(version: i64, fields: Value) -> Value {
-    let mut p = json!({ "version": version, "title": null, "status": null, "priority": null, "assignee": null, "team": null, "tags": null });
+    // Only the given fields: for assignee, team, category and due date `null` means "clear".
+    let mut p = json!({ "version": version });
     for (k, v) in fields.as_object().unwrap() {
         p[k] = v.clone();
     }
@@ -243,5 +244,34 @@ async fn search_finds_tickets_by_number_by_a_word_from_a_comment_and_by_a_misspe
     assert!(numbers(&hits).contains(&printer), "trigram match on a typo: {hits}");
     let (_, hits) = call(&app, &agent, "tickets/search", json!({ "query": "nothing-like-this" })).await;
     assert!(hits.as_array().unwrap().is_empty());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn descriptions_and_comments_render_as_sanitised_markdown() {
+    let app = spawn_app().await;
+    let agent = app.signed_in("agent").await;
+    let (status, n) = call(
+        &app,
+        &agent,
+        "tickets/create",
+        json!({ "title": "Markdown", "description": "**Bold** <script>alert(1)</script> [x](javascript:alert(1))", "priority": "p3", "requester": null }),
+    )
+    .await;
+    assert_eq!(status, 200, "{n}");
+    let n = n.as_i64().unwrap();
+    let body = "- item\n\n<img src=x onerror=alert(1)>";
+    let (status, _) =
+        call(&app, &agent, "tickets/comment", json!({ "number": n, "body": body, "internal": false })).await;
+    assert_eq!(status, 200);
+    let (_, d) = get(&app, &agent, n).await;
+    let html = d["description_html"].as_str().unwrap();
+    assert!(html.contains("<strong>Bold</strong>"), "{html}");
+    assert!(!html.contains("<script") && !html.contains("javascript:"), "{html}");
+    let comment = d["timeline"].as_array().unwrap().iter().find(|i| i["what"]["kind"] == "comment").unwrap();
+    let html = comment["what"]["html"].as_str().unwrap();
+    assert!(html.contains("<li>item</li>") && !html.contains("onerror"), "{html}");
+    // The source text is kept as typed, for editing and search.
+    assert_eq!(comment["what"]["body"], body);
     app.stop().await;
 }

@@ -59,7 +59,7 @@ impl Role {
             SignedIn => true,
             DeskView | DirectoryView => self >= Role::Agent,
             ViewsShare => self >= Role::TeamLead,
-            AuditView | TeamsManage => self >= Role::Manager,
+            AuditView | TeamsManage | DeskConfigure => self >= Role::Manager,
             UsersManage | SettingsManage | JobsManage => self == Role::Admin,
         }
     }
@@ -80,6 +80,8 @@ pub enum Permission {
     AuditView,
     /// Create, rename and staff teams.
     TeamsManage,
+    /// Ticket statuses and transitions, categories and custom fields.
+    DeskConfigure,
     /// Create, edit, deactivate users and change roles.
     UsersManage,
     /// Modules, labels, branding.
@@ -143,6 +145,7 @@ mod tests {
             Permission::DirectoryView,
             Permission::AuditView,
             Permission::TeamsManage,
+            Permission::DeskConfigure,
             Permission::UsersManage,
             Permission::SettingsManage,
             Permission::JobsManage,

@@ -1,6 +1,7 @@
 //! The agent console (`/desk`): queues and saved views.
 pub mod api;
 pub mod model;
+mod more_filters;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;

@@ -6,8 +6,10 @@ use crate::auth::model::{Permission, UserId};
 use crate::context::{plural, singular, use_session};
 use crate::settings::model::{Entity, Module};
 use crate::tickets::api::{bulk_progress, bulk_update, CreateTicket};
+use crate::tickets::fields::inputs::{CategorySelect, CustomFieldInputs, LevelSelect};
+use crate::tickets::fields::{api::get_catalog, suggested_priority, CategoryId, Level, TicketCatalog};
 use crate::tickets::model::{
-    AssigneeFilter, BulkChanges, BulkOutcome, BulkTarget, Priority, StatusCategory, TicketFilter,
+    AssigneeFilter, BulkChanges, BulkOutcome, BulkTarget, NewTicketExtras, Priority, StatusCategory, TicketFilter,
 };
 use crate::tickets::pages::{Queue, QueueTable, Selection};
 use crate::ui::*;
@@ -62,6 +64,7 @@ pub fn DeskPage() -> impl IntoView {
                             </nav>
                             <div class="min-w-0 space-y-3">
                                 <FilterBar queue views_changed set_current />
+                                <super::more_filters::MoreFilters queue />
                                 <BulkBar queue selection />
                                 <QueueTable queue selection empty_label=empty />
                             </div>
@@ -92,7 +95,7 @@ fn live_ticket_changes() -> Signal<u64> {
     Signal::derive(|| 0)
 }
 
-const SELECT: &str = "rounded-md border border-line bg-bg px-2.5 py-1.5 text-sm text-fg focus:border-accent focus:outline-none focus:ring-2 focus:ring-accent/40";
+pub(super) const SELECT: &str = "rounded-md border border-line bg-bg px-2.5 py-1.5 text-sm text-fg focus:border-accent focus:outline-none focus:ring-2 focus:ring-accent/40";
 
 /// Status-category choices of the filter bar: (value, label, categories).
 fn category_choices() -> Vec<(&'static str, &'static str, Vec<StatusCategory>)> {
@@ -405,6 +408,18 @@ fn NewTicketForm(on_close: impl Fn() + Clone + Send + Sync + 'static) -> impl In
     let title = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let priority = RwSignal::new(Priority::P3);
+    let category = RwSignal::new(None::<CategoryId>);
+    let urgency = RwSignal::new(Level::Medium);
+    let impact = RwSignal::new(Level::Medium);
+    let custom = RwSignal::new(serde_json::Map::new());
+    let catalog = RwSignal::new(TicketCatalog::default());
+    leptos::task::spawn_local(async move {
+        if let Ok(c) = get_catalog().await {
+            catalog.set(c);
+        }
+    });
+    // Urgency and impact suggest a priority (the usual matrix); the agent may override it.
+    let suggest = move || priority.set(suggested_priority(urgency.get_untracked(), impact.get_untracked()));
     let create = ServerAction::<CreateTicket>::new();
     let error = Signal::derive(move || error_of(create.value().get()));
     Effect::new(move |_| {
@@ -420,18 +435,45 @@ fn NewTicketForm(on_close: impl Fn() + Clone + Send + Sync + 'static) -> impl In
             <ErrorNotice error=error />
             <form class="grid gap-4" on:submit=move |ev| {
                 ev.prevent_default();
-                create.dispatch(CreateTicket { title: title.get_untracked(), description: description.get_untracked(), priority: priority.get_untracked(), requester: None });
+                let extras = NewTicketExtras {
+                    category: category.get_untracked(),
+                    urgency: Some(urgency.get_untracked()),
+                    impact: Some(impact.get_untracked()),
+                    due_at: None,
+                    custom_fields: custom.get_untracked(),
+                };
+                create.dispatch(CreateTicket { title: title.get_untracked(), description: description.get_untracked(), priority: priority.get_untracked(), requester: None, extras: Some(extras) });
             }>
                 <div><label class=LABEL for="nt_title">"Title"</label><input id="nt_title" class=INPUT bind:value=title autofocus /></div>
                 <div><label class=LABEL for="nt_desc">"Description"</label><textarea id="nt_desc" rows="4" class=INPUT bind:value=description></textarea></div>
-                <div class="max-w-xs">
-                    <label class=LABEL for="nt_priority">"Priority"</label>
-                    <select id="nt_priority" class=INPUT on:change=move |ev| {
-                        if let Some(p) = Priority::ALL.into_iter().find(|p| p.short() == event_target_value(&ev)) { priority.set(p) }
-                    }>
-                        {Priority::ALL.into_iter().map(|p| view! { <option value=p.short() selected=p == Priority::P3>{p.label()}</option> }).collect_view()}
-                    </select>
+                <div class="grid gap-4 sm:grid-cols-4">
+                    <div>
+                        <label class=LABEL for="nt_category">"Category"</label>
+                        <CategorySelect id="nt_category" catalog=catalog.into() value=category on_pick=Callback::new(move |c| category.set(c)) />
+                    </div>
+                    <div>
+                        <label class=LABEL for="nt_urgency">"Urgency"</label>
+                        <LevelSelect id="nt_urgency" value=urgency on_pick=Callback::new(move |l| { urgency.set(l); suggest(); }) />
+                    </div>
+                    <div>
+                        <label class=LABEL for="nt_impact">"Impact"</label>
+                        <LevelSelect id="nt_impact" value=impact on_pick=Callback::new(move |l| { impact.set(l); suggest(); }) />
+                    </div>
+                    <div>
+                        <label class=LABEL for="nt_priority">"Priority"</label>
+                        <select id="nt_priority" class=INPUT on:change=move |ev| {
+                            if let Some(p) = Priority::ALL.into_iter().find(|p| p.short() == event_target_value(&ev)) { priority.set(p) }
+                        }>
+                            {Priority::ALL.into_iter().map(|p| view! { <option value=p.short() prop:selected=move || priority.get() == p>{p.label()}</option> }).collect_view()}
+                        </select>
+                    </div>
                 </div>
+                {move || {
+                    let fields: Vec<_> = catalog.with(|c| c.active_fields().cloned().collect());
+                    (!fields.is_empty()).then(|| view! {
+                        <div class="grid gap-4 sm:grid-cols-2" data-testid="new-ticket-fields"><CustomFieldInputs fields values=custom /></div>
+                    })
+                }}
                 <div class="flex gap-2">
                     <button type="submit" class=BTN_PRIMARY disabled=move || create.pending().get()>"Create"</button>
                     <button type="button" class=BTN_SECONDARY on:click=move |_| close()>"Cancel"</button>

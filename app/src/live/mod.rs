@@ -26,6 +26,8 @@ pub enum LiveEvent {
     TicketChanged { number: i64 },
     /// The user's sessions were revoked: the tab should return to sign-in.
     SessionsRevoked { user_id: UserId },
+    /// Statuses, transitions, categories or custom fields changed.
+    DeskConfigChanged,
 }
 
 /// Who may receive an event.

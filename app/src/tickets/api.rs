@@ -24,12 +24,14 @@ pub async fn create_ticket(
     description: String,
     priority: Priority,
     requester: Option<crate::auth::model::UserId>,
+    #[server(default)] extras: Option<NewTicketExtras>,
 ) -> Result<TicketNumber, AppError> {
     use crate::auth::{guard::*, model::Permission};
     respond(async {
         let user = require(Permission::SignedIn).await?;
         require_module(crate::settings::model::Module::ServiceDesk).await?;
-        server::create(&state()?.db, &user, &title, &description, priority, requester).await
+        let extras = extras.unwrap_or_default();
+        server::create(&state()?.db, &user, &title, &description, priority, requester, extras).await
     })
     .await
 }
@@ -146,6 +148,23 @@ pub async fn bulk_progress(job: i64) -> Result<BulkOutcome, AppError> {
         let user = require(Permission::DeskView).await?;
         require_module(crate::settings::model::Module::ServiceDesk).await?;
         server::bulk_progress(&state()?.db, &user, job).await
+    })
+    .await
+}
+
+/// Starts or stops `user` (default: the caller) following a ticket. Watchers are
+/// staff; agents may add any active agent.
+#[server(endpoint = "tickets/watch", input = Json)]
+pub async fn watch_ticket(
+    number: TicketNumber,
+    user: Option<crate::auth::model::UserId>,
+    watching: bool,
+) -> Result<Vec<Watcher>, AppError> {
+    use crate::auth::{guard::*, model::Permission};
+    respond(async {
+        let me = require(Permission::DeskView).await?;
+        require_module(crate::settings::model::Module::ServiceDesk).await?;
+        server::watch(&state()?.db, &me, number, user.unwrap_or(me.id), watching).await
     })
     .await
 }

@@ -1,6 +1,6 @@
 //! CSV export of a queue view, streamed: rows go from a database cursor through a
 //! small bounded channel to the response, so memory stays flat for any size.
-use super::api::server::{list_args_for, tag_for};
+use super::fields::{display_value, repo::load_catalog};
 use super::model::TicketFilter;
 use super::repo;
 use crate::audit::repo::{record, Actor};
@@ -9,7 +9,8 @@ use futures::StreamExt;
 use sqlx::PgPool;
 use tokio::sync::mpsc;
 
-pub const HEADER: [&str; 11] = [
+/// The fixed columns; one column per active custom field follows them.
+pub const HEADER: [&str; 15] = [
     "number",
     "title",
     "status",
@@ -19,6 +20,10 @@ pub const HEADER: [&str; 11] = [
     "assignee",
     "team",
     "tags",
+    "category",
+    "urgency",
+    "impact",
+    "due_at",
     "created_at",
     "updated_at",
 ];
@@ -41,12 +46,15 @@ pub async fn stream_csv(
 ) -> anyhow::Result<()> {
     let doc = serde_json::to_value(&filter)?;
     record(&db, &Actor::user(&user), "ticket.export", "ticket", "csv", None, Some(&doc)).await?;
-    let tag = tag_for(&filter);
-    let args = list_args_for(&user, &filter, tag.as_deref(), 0);
-    let mut rows = repo::export(&db, &args);
+    let catalog = load_catalog(&db).await?;
+    let custom: Vec<_> = catalog.active_fields().cloned().collect();
+    let mut query = repo::export_query(&repo::ListArgs { filter: &filter, me: user.id, limit: 0 });
+    let mut rows = query.build_query_as::<repo::ExportRow>().fetch(&db);
     let writer = || csv::Writer::from_writer(Vec::with_capacity(64 * 1024));
     let mut w = writer();
-    w.write_record(HEADER)?;
+    let header: Vec<String> =
+        HEADER.iter().map(|h| h.to_string()).chain(custom.iter().map(|f| defuse(&f.label).into_owned())).collect();
+    w.write_record(&header)?;
     let mut in_chunk = 0;
     while let Some(row) = rows.next().await {
         let r = match row {
@@ -56,19 +64,26 @@ pub async fn stream_csv(
                 return Err(e.into());
             }
         };
-        w.write_record([
-            r.number.to_string().as_str(),
-            &defuse(&r.title),
-            &r.status_name,
-            r.priority.short(),
-            &defuse(&r.requester_name),
-            &r.requester_email,
-            &defuse(r.assignee_name.as_deref().unwrap_or("")),
-            &defuse(r.team_name.as_deref().unwrap_or("")),
-            &r.tags.join(" "),
-            &r.created_at.to_rfc3339(),
-            &r.updated_at.to_rfc3339(),
-        ])?;
+        let category = r.category_id.and_then(|c| catalog.category_path(c)).unwrap_or_default();
+        let fixed = [
+            r.number.to_string(),
+            defuse(&r.title).into_owned(),
+            r.status_name,
+            r.priority.short().to_string(),
+            defuse(&r.requester_name).into_owned(),
+            r.requester_email,
+            defuse(r.assignee_name.as_deref().unwrap_or("")).into_owned(),
+            defuse(r.team_name.as_deref().unwrap_or("")).into_owned(),
+            r.tags.join(" "),
+            defuse(&category).into_owned(),
+            r.urgency.label().to_string(),
+            r.impact.label().to_string(),
+            r.due_at.map(|d| d.to_rfc3339()).unwrap_or_default(),
+            r.created_at.to_rfc3339(),
+            r.updated_at.to_rfc3339(),
+        ];
+        let values = custom.iter().map(|f| defuse(&display_value(&r.custom_fields[&f.key])).into_owned());
+        w.write_record(fixed.into_iter().chain(values))?;
         in_chunk += 1;
         if in_chunk == 500 {
             in_chunk = 0;

@@ -2,6 +2,9 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod export;
+pub mod fields;
+#[cfg(feature = "ssr")]
+pub mod markdown;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -1,5 +1,6 @@
 //! Tickets as the browser sees them: summaries for queues, the full ticket with its
 //! timeline, filters, and the workflow (statuses and allowed transitions).
+use super::fields::{CategoryId, Level};
 use crate::auth::model::UserId;
 use crate::teams::model::TeamId;
 use chrono::{DateTime, Utc};
@@ -107,6 +108,7 @@ pub struct Workflow {
 
 /// A row of a queue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct TicketSummary {
     pub id: TicketId,
     pub number: TicketNumber,
@@ -118,6 +120,8 @@ pub struct TicketSummary {
     pub status_name: String,
     pub status_category: StatusCategory,
     pub priority: Priority,
+    pub category_id: Option<CategoryId>,
+    pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -140,6 +144,12 @@ pub struct Ticket {
     pub priority: Priority,
     pub source: Source,
     pub tags: Vec<String>,
+    pub category_id: Option<CategoryId>,
+    pub urgency: Level,
+    pub impact: Level,
+    pub due_at: Option<DateTime<Utc>>,
+    /// Values of the admin-defined fields, by field key.
+    pub custom_fields: serde_json::Value,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -157,14 +167,74 @@ pub struct TimelineItem {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TimelineWhat {
     Created,
-    Changed { field: String, from: String, to: String },
-    Comment { body: String, internal: bool },
+    Changed {
+        field: String,
+        from: String,
+        to: String,
+    },
+    /// `html` is the body rendered from markdown and sanitised on the server.
+    Comment {
+        body: String,
+        internal: bool,
+        html: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketDetail {
     pub ticket: Ticket,
+    /// The description rendered from markdown and sanitised on the server.
+    pub description_html: String,
     pub timeline: Vec<TimelineItem>,
+    /// Staff following the ticket (empty for requesters).
+    pub watchers: Vec<Watcher>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Watcher {
+    pub user_id: UserId,
+    pub display_name: String,
+}
+
+/// The order of a queue. Every order ends in a unique key so keyset pages never
+/// skip or repeat a ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketSort {
+    /// Most recent activity first.
+    #[default]
+    UpdatedDesc,
+    UpdatedAsc,
+    CreatedDesc,
+    CreatedAsc,
+    /// P1 first, then most recent activity.
+    PriorityHigh,
+    /// P4 first, then most recent activity.
+    PriorityLow,
+    NumberDesc,
+    NumberAsc,
+}
+
+/// Where the previous page ended: the sort keys of its last row.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TicketCursor {
+    pub id: TicketId,
+    pub number: TicketNumber,
+    pub priority: Priority,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl TicketCursor {
+    pub fn after(t: &TicketSummary) -> TicketCursor {
+        TicketCursor {
+            id: t.id,
+            number: t.number,
+            priority: t.priority,
+            created_at: t.created_at,
+            updated_at: t.updated_at,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -188,14 +258,24 @@ pub struct TicketFilter {
     pub priority: Option<Priority>,
     pub requester: Option<UserId>,
     pub tag: Option<String>,
-    /// Keyset cursor: the (updated_at, id) of the last row of the previous page.
-    pub after: Option<(DateTime<Utc>, TicketId)>,
+    /// Exact statuses (keys); empty = any. Narrows `categories` further.
+    pub statuses: Vec<String>,
+    /// A category, or a top-level category with all its subcategories.
+    pub category: Option<CategoryId>,
+    /// Date ranges (UTC days, both ends included).
+    pub created_from: Option<chrono::NaiveDate>,
+    pub created_to: Option<chrono::NaiveDate>,
+    pub updated_from: Option<chrono::NaiveDate>,
+    pub updated_to: Option<chrono::NaiveDate>,
+    pub sort: TicketSort,
+    /// Keyset cursor: the last row of the previous page.
+    pub after: Option<TicketCursor>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketPage {
     pub tickets: Vec<TicketSummary>,
-    pub next: Option<(DateTime<Utc>, TicketId)>,
+    pub next: Option<TicketCursor>,
 }
 
 pub const TICKET_PAGE_SIZE: i64 = 50;
@@ -208,9 +288,30 @@ pub struct TicketPatch {
     pub title: Option<String>,
     pub status: Option<String>,
     pub priority: Option<Priority>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "clearable")]
     pub assignee: Option<Option<UserId>>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "clearable")]
     pub team: Option<Option<TeamId>>,
     pub tags: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "clearable")]
+    pub category: Option<Option<CategoryId>>,
+    pub urgency: Option<Level>,
+    pub impact: Option<Level>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "clearable")]
+    pub due_at: Option<Option<DateTime<Utc>>>,
+    /// Custom values to set (a `null` clears one); other fields keep theirs.
+    pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// What a new ticket may carry besides title, description and priority.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct NewTicketExtras {
+    pub category: Option<CategoryId>,
+    pub urgency: Option<Level>,
+    pub impact: Option<Level>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub custom_fields: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A search result: the ticket and a snippet with the matching words marked.
@@ -265,7 +366,9 @@ pub enum BulkTarget {
 pub struct BulkChanges {
     pub status: Option<String>,
     pub priority: Option<Priority>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "clearable")]
     pub assignee: Option<Option<UserId>>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "clearable")]
     pub team: Option<Option<TeamId>>,
     pub add_tags: Vec<String>,
     pub remove_tags: Vec<String>,
@@ -312,4 +415,22 @@ pub struct TicketCount {
     pub count: i64,
     /// More match than `count` (counting stopped at the cap).
     pub more: bool,
+}
+
+/// Serde for "leave / clear / set" fields (`Option<Option<T>>`): a missing field
+/// leaves the value alone, `null` clears it, a value sets it. Plain serde would read
+/// `null` as "leave alone", so "Unassigned" could never be chosen.
+pub mod clearable {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(v: &Option<Option<T>>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
 }

@@ -1,10 +1,11 @@
 //! SQL for tickets, comments and the timeline.
+use super::fields::{CategoryId, Level};
 use super::model::*;
 use crate::auth::model::UserId;
 use crate::teams::model::TeamId;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use sqlx::PgExecutor;
+use sqlx::{PgExecutor, Postgres, QueryBuilder};
 
 pub async fn load_workflow(db: &sqlx::PgPool) -> sqlx::Result<Workflow> {
     let statuses = sqlx::query_as!(
@@ -29,20 +30,31 @@ pub struct NewTicketRow<'a> {
     pub priority: Priority,
     pub source: Source,
     pub team: Option<TeamId>,
+    pub category: Option<CategoryId>,
+    pub urgency: Level,
+    pub impact: Level,
+    pub due_at: Option<DateTime<Utc>>,
+    pub custom_fields: &'a Value,
 }
 
 /// Inserts a ticket in status `new`; returns its id and number.
 pub async fn insert(db: impl PgExecutor<'_>, t: NewTicketRow<'_>) -> sqlx::Result<(TicketId, TicketNumber)> {
     let r = sqlx::query!(
-        r#"insert into tickets (title, description, requester_id, priority, source, team_id, status, status_category)
-           values ($1, $2, $3, $4, $5, $6, 'new', 'new')
+        r#"insert into tickets (title, description, requester_id, priority, source, team_id, status, status_category,
+                                category_id, urgency, impact, due_at, custom_fields)
+           values ($1, $2, $3, $4, $5, $6, 'new', 'new', $7, $8, $9, $10, $11)
            returning id as "id: TicketId", number as "number: TicketNumber""#,
         t.title,
         t.description,
         t.requester.0,
         t.priority as Priority,
         t.source as Source,
-        t.team.map(|x| x.0)
+        t.team.map(|x| x.0),
+        t.category.map(|c| c.0),
+        t.urgency as Level,
+        t.impact as Level,
+        t.due_at,
+        t.custom_fields
     )
     .fetch_one(db)
     .await?;
@@ -85,8 +97,9 @@ pub async fn find_by_number(db: impl PgExecutor<'_>, number: TicketNumber) -> sq
                   t.assignee_id as "assignee_id: UserId", a.display_name as "assignee_name?",
                   t.team_id as "team_id: TeamId", tm.name::text as "team_name?",
                   t.status, s.name as status_name, t.status_category as "status_category: StatusCategory",
-                  t.priority as "priority: Priority", t.source as "source: Source", t.tags, t.version,
-                  t.created_at, t.updated_at
+                  t.priority as "priority: Priority", t.source as "source: Source", t.tags,
+                  t.category_id as "category_id: CategoryId", t.urgency as "urgency: Level", t.impact as "impact: Level",
+                  t.due_at, t.custom_fields, t.version, t.created_at, t.updated_at
            from tickets t
            join users r on r.id = t.requester_id
            left join users a on a.id = t.assignee_id
@@ -111,6 +124,11 @@ pub struct TicketRowUpdate<'a> {
     pub assignee: Option<UserId>,
     pub team: Option<TeamId>,
     pub tags: &'a [String],
+    pub category: Option<CategoryId>,
+    pub urgency: Level,
+    pub impact: Level,
+    pub due_at: Option<DateTime<Utc>>,
+    pub custom_fields: &'a Value,
 }
 
 /// Writes the new values and bumps the version; returns the new version.
@@ -118,7 +136,8 @@ pub async fn update(db: impl PgExecutor<'_>, id: TicketId, u: TicketRowUpdate<'_
     sqlx::query_scalar!(
         r#"update tickets set title = $2, status = $3,
                   status_category = (select category from ticket_statuses where key = $3),
-                  priority = $4, assignee_id = $5, team_id = $6, tags = $7, version = version + 1
+                  priority = $4, assignee_id = $5, team_id = $6, tags = $7, category_id = $8, urgency = $9,
+                  impact = $10, due_at = $11, custom_fields = $12, version = version + 1
            where id = $1 returning version"#,
         id.0,
         u.title,
@@ -126,7 +145,12 @@ pub async fn update(db: impl PgExecutor<'_>, id: TicketId, u: TicketRowUpdate<'_
         u.priority as Priority,
         u.assignee.map(|a| a.0),
         u.team.map(|t| t.0),
-        u.tags
+        u.tags,
+        u.category.map(|c| c.0),
+        u.urgency as Level,
+        u.impact as Level,
+        u.due_at,
+        u.custom_fields
     )
     .fetch_one(db)
     .await
@@ -198,7 +222,9 @@ pub async fn timeline(
             actor: r.actor,
             what: match r.kind.as_str() {
                 "comment" => {
-                    TimelineWhat::Comment { body: r.body.unwrap_or_default(), internal: r.internal.unwrap_or(false) }
+                    let body = r.body.unwrap_or_default();
+                    let html = super::markdown::to_safe_html(&body);
+                    TimelineWhat::Comment { body, internal: r.internal.unwrap_or(false), html }
                 }
                 "changed" => TimelineWhat::Changed {
                     field: text(&r.detail, "field"),
@@ -211,79 +237,154 @@ pub async fn timeline(
         .collect())
 }
 
+/// A queue query: the filter, whom "me" means, and how many rows to return.
 pub struct ListArgs<'a> {
-    pub categories: &'a [StatusCategory],
-    /// "any", "unassigned" or "user" (then `assignee` is set).
-    pub assignee_mode: &'a str,
-    pub assignee: Option<UserId>,
-    pub team: Option<TeamId>,
-    pub priority: Option<Priority>,
-    pub requester: Option<UserId>,
-    pub tag: Option<&'a str>,
-    pub after: Option<(DateTime<Utc>, TicketId)>,
+    pub filter: &'a TicketFilter,
+    pub me: UserId,
     pub limit: i64,
 }
 
-/// A queue page, newest activity first, keyset-paginated on (updated_at, id).
+/// The columns of a queue row (aliases match `TicketSummary`).
+const SUMMARY_COLUMNS: &str = "t.id, t.number, t.title, r.display_name as requester_name, \
+     a.display_name as assignee_name, tm.name::text as team_name, t.status, s.name as status_name, \
+     t.status_category, t.priority, t.category_id, t.created_at, t.updated_at";
+
+const SUMMARY_JOINS: &str = " from tickets t join users r on r.id = t.requester_id \
+     left join users a on a.id = t.assignee_id left join teams tm on tm.id = t.team_id \
+     join ticket_statuses s on s.key = t.status";
+
+fn day_start(d: chrono::NaiveDate) -> DateTime<Utc> {
+    d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+}
+
+/// ` where …` for every filter that is set. Built at run time (one shape per
+/// combination of filters) so each shape gets a plan that can use its index,
+/// and so list, count and export share one definition.
+fn push_where(q: &mut QueryBuilder<'_, Postgres>, f: &TicketFilter, me: UserId) {
+    q.push(" where true");
+    if !f.categories.is_empty() {
+        q.push(" and t.status_category = any(").push_bind(f.categories.clone()).push(")");
+    }
+    if !f.statuses.is_empty() {
+        q.push(" and t.status = any(").push_bind(f.statuses.clone()).push(")");
+    }
+    match f.assignee {
+        AssigneeFilter::Any => {}
+        AssigneeFilter::Unassigned => {
+            q.push(" and t.assignee_id is null");
+        }
+        AssigneeFilter::Me => {
+            q.push(" and t.assignee_id = ").push_bind(me.0);
+        }
+        AssigneeFilter::User(u) => {
+            q.push(" and t.assignee_id = ").push_bind(u.0);
+        }
+    }
+    if let Some(team) = f.team {
+        q.push(" and t.team_id = ").push_bind(team.0);
+    }
+    if let Some(p) = f.priority {
+        q.push(" and t.priority = ").push_bind(p);
+    }
+    if let Some(r) = f.requester {
+        q.push(" and t.requester_id = ").push_bind(r.0);
+    }
+    if let Some(tag) = f.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        q.push(" and t.tags @> array[").push_bind(tag.to_lowercase()).push("]");
+    }
+    if let Some(c) = f.category {
+        q.push(" and (t.category_id = ")
+            .push_bind(c.0)
+            .push(" or t.category_id in (select id from ticket_categories where parent_id = ")
+            .push_bind(c.0)
+            .push("))");
+    }
+    if let Some(d) = f.created_from {
+        q.push(" and t.created_at >= ").push_bind(day_start(d));
+    }
+    if let Some(d) = f.created_to {
+        q.push(" and t.created_at < ").push_bind(day_start(d) + chrono::Duration::days(1));
+    }
+    if let Some(d) = f.updated_from {
+        q.push(" and t.updated_at >= ").push_bind(day_start(d));
+    }
+    if let Some(d) = f.updated_to {
+        q.push(" and t.updated_at < ").push_bind(day_start(d) + chrono::Duration::days(1));
+    }
+}
+
+/// The keyset condition (rows after the cursor in this order) and the ORDER BY.
+fn push_order(q: &mut QueryBuilder<'_, Postgres>, sort: TicketSort, after: Option<TicketCursor>) {
+    use TicketSort::*;
+    if let Some(c) = after {
+        match sort {
+            UpdatedDesc | UpdatedAsc => {
+                let op = if sort == UpdatedDesc { "<" } else { ">" };
+                q.push(format!(" and (t.updated_at, t.id) {op} ("))
+                    .push_bind(c.updated_at)
+                    .push(", ")
+                    .push_bind(c.id.0)
+                    .push(")");
+            }
+            CreatedDesc | CreatedAsc => {
+                let op = if sort == CreatedDesc { "<" } else { ">" };
+                q.push(format!(" and (t.created_at, t.id) {op} ("))
+                    .push_bind(c.created_at)
+                    .push(", ")
+                    .push_bind(c.id.0)
+                    .push(")");
+            }
+            NumberDesc | NumberAsc => {
+                let op = if sort == NumberDesc { "<" } else { ">" };
+                q.push(format!(" and t.number {op} ")).push_bind(c.number.0);
+            }
+            PriorityHigh | PriorityLow => {
+                // P1 sorts first in the enum; "high first" walks it upwards.
+                let op = if sort == PriorityHigh { ">" } else { "<" };
+                q.push(format!(" and (t.priority {op} "))
+                    .push_bind(c.priority)
+                    .push(" or (t.priority = ")
+                    .push_bind(c.priority)
+                    .push(" and (t.updated_at, t.id) < (")
+                    .push_bind(c.updated_at)
+                    .push(", ")
+                    .push_bind(c.id.0)
+                    .push(")))");
+            }
+        }
+    }
+    q.push(match sort {
+        UpdatedDesc => " order by t.updated_at desc, t.id desc",
+        UpdatedAsc => " order by t.updated_at, t.id",
+        CreatedDesc => " order by t.created_at desc, t.id desc",
+        CreatedAsc => " order by t.created_at, t.id",
+        NumberDesc => " order by t.number desc",
+        NumberAsc => " order by t.number",
+        PriorityHigh => " order by t.priority, t.updated_at desc, t.id desc",
+        PriorityLow => " order by t.priority desc, t.updated_at desc, t.id desc",
+    });
+}
+
+/// The SQL of a queue page, for `list` and for the benchmark's EXPLAIN.
+pub fn list_query(a: &ListArgs<'_>) -> QueryBuilder<'static, Postgres> {
+    let mut q = QueryBuilder::new(format!("select {SUMMARY_COLUMNS}{SUMMARY_JOINS}"));
+    push_where(&mut q, a.filter, a.me);
+    push_order(&mut q, a.filter.sort, a.filter.after);
+    q.push(" limit ").push_bind(a.limit);
+    q
+}
+
+/// A queue page in the filter's order, keyset-paginated after `filter.after`.
 pub async fn list(db: impl PgExecutor<'_>, a: ListArgs<'_>) -> sqlx::Result<Vec<TicketSummary>> {
-    sqlx::query_as!(
-        TicketSummary,
-        r#"select t.id as "id: TicketId", t.number as "number: TicketNumber", t.title,
-                  r.display_name as requester_name, a.display_name as "assignee_name?", tm.name::text as "team_name?",
-                  t.status, s.name as status_name, t.status_category as "status_category: StatusCategory",
-                  t.priority as "priority: Priority", t.updated_at
-           from tickets t
-           join users r on r.id = t.requester_id
-           left join users a on a.id = t.assignee_id
-           left join teams tm on tm.id = t.team_id
-           join ticket_statuses s on s.key = t.status
-           where (cardinality($1::status_category[]) = 0 or t.status_category = any($1))
-             and ($2 = 'any' or ($2 = 'unassigned' and t.assignee_id is null) or ($2 = 'user' and t.assignee_id = $3))
-             and ($4::uuid is null or t.team_id = $4)
-             and ($5::ticket_priority is null or t.priority = $5)
-             and ($6::uuid is null or t.requester_id = $6)
-             and ($7::text is null or t.tags @> array[$7])
-             and ($8::timestamptz is null or (t.updated_at, t.id) < ($8, $9::uuid))
-           order by t.updated_at desc, t.id desc
-           limit $10"#,
-        a.categories as &[StatusCategory],
-        a.assignee_mode,
-        a.assignee.map(|u| u.0),
-        a.team.map(|t| t.0),
-        a.priority as Option<Priority>,
-        a.requester.map(|u| u.0),
-        a.tag,
-        a.after.map(|x| x.0),
-        a.after.map(|x| (x.1).0),
-        a.limit
-    )
-    .fetch_all(db)
-    .await
+    list_query(&a).build_query_as::<TicketSummary>().fetch_all(db).await
 }
 
 /// How many tickets match (ignoring the cursor), counting at most `a.limit`.
 pub async fn count(db: impl PgExecutor<'_>, a: ListArgs<'_>) -> sqlx::Result<i64> {
-    sqlx::query_scalar!(
-        r#"select count(*) as "n!" from (
-             select 1 from tickets t
-             where (cardinality($1::status_category[]) = 0 or t.status_category = any($1))
-               and ($2 = 'any' or ($2 = 'unassigned' and t.assignee_id is null) or ($2 = 'user' and t.assignee_id = $3))
-               and ($4::uuid is null or t.team_id = $4)
-               and ($5::ticket_priority is null or t.priority = $5)
-               and ($6::uuid is null or t.requester_id = $6)
-               and ($7::text is null or t.tags @> array[$7])
-             limit $8) matching"#,
-        a.categories as &[StatusCategory],
-        a.assignee_mode,
-        a.assignee.map(|u| u.0),
-        a.team.map(|t| t.0),
-        a.priority as Option<Priority>,
-        a.requester.map(|u| u.0),
-        a.tag,
-        a.limit
-    )
-    .fetch_one(db)
-    .await
+    let mut q = QueryBuilder::new("select count(*) from (select 1 from tickets t");
+    push_where(&mut q, a.filter, a.me);
+    q.push(" limit ").push_bind(a.limit).push(") matching");
+    q.build_query_scalar::<i64>().fetch_one(db).await
 }
 
 /// Full-text search over titles, descriptions and comments (weighted A/B/C), plus
@@ -347,6 +448,7 @@ pub async fn hit_by_number(db: impl PgExecutor<'_>, number: TicketNumber) -> sql
 }
 
 /// One row of a CSV export.
+#[derive(sqlx::FromRow)]
 pub struct ExportRow {
     pub number: TicketNumber,
     pub title: String,
@@ -357,40 +459,26 @@ pub struct ExportRow {
     pub assignee_name: Option<String>,
     pub team_name: Option<String>,
     pub tags: Vec<String>,
+    pub category_id: Option<CategoryId>,
+    pub urgency: Level,
+    pub impact: Level,
+    pub due_at: Option<DateTime<Utc>>,
+    pub custom_fields: Value,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-/// Every ticket matching the filter, streamed from the server (the result is
-/// never held in memory), newest activity first.
-pub fn export<'a>(
-    db: &'a sqlx::PgPool,
-    a: &'a ListArgs<'a>,
-) -> futures::stream::BoxStream<'a, sqlx::Result<ExportRow>> {
-    sqlx::query_as!(
-        ExportRow,
-        r#"select t.number as "number: TicketNumber", t.title, s.name as status_name, t.priority as "priority: Priority",
-                  r.display_name as requester_name, r.email::text as "requester_email!", a.display_name as "assignee_name?",
-                  tm.name::text as "team_name?", t.tags, t.created_at, t.updated_at
-           from tickets t
-           join users r on r.id = t.requester_id
-           left join users a on a.id = t.assignee_id
-           left join teams tm on tm.id = t.team_id
-           join ticket_statuses s on s.key = t.status
-           where (cardinality($1::status_category[]) = 0 or t.status_category = any($1))
-             and ($2 = 'any' or ($2 = 'unassigned' and t.assignee_id is null) or ($2 = 'user' and t.assignee_id = $3))
-             and ($4::uuid is null or t.team_id = $4)
-             and ($5::ticket_priority is null or t.priority = $5)
-             and ($6::uuid is null or t.requester_id = $6)
-             and ($7::text is null or t.tags @> array[$7])
-           order by t.updated_at desc, t.id desc"#,
-        a.categories as &[StatusCategory],
-        a.assignee_mode,
-        a.assignee.map(|u| u.0),
-        a.team.map(|t| t.0),
-        a.priority as Option<Priority>,
-        a.requester.map(|u| u.0),
-        a.tag
-    )
-    .fetch(db)
+/// Every ticket matching the filter in its order. The caller runs it with
+/// `build_query_as::<ExportRow>().fetch(..)`, a stream straight from the server,
+/// so the result is never held in memory.
+pub fn export_query(a: &ListArgs<'_>) -> QueryBuilder<'static, Postgres> {
+    let mut q = QueryBuilder::new(
+        "select t.number, t.title, s.name as status_name, t.priority, r.display_name as requester_name, \
+         r.email::text as requester_email, a.display_name as assignee_name, tm.name::text as team_name, t.tags, \
+         t.category_id, t.urgency, t.impact, t.due_at, t.custom_fields, t.created_at, t.updated_at",
+    );
+    q.push(SUMMARY_JOINS);
+    push_where(&mut q, a.filter, a.me);
+    push_order(&mut q, a.filter.sort, None);
+    q
 }

@@ -234,7 +234,7 @@ fn PaletteDialog(
 }
 
 /// The keyboard shortcuts: (keys, what they do).
-pub const SHORTCUTS: [(&str, &str); 17] = [
+pub const SHORTCUTS: [(&str, &str); 18] = [
     ("/", "Search tickets and commands"),
     ("?", "Show this list"),
     ("g q", "Go to the queue"),
@@ -249,6 +249,7 @@ pub const SHORTCUTS: [(&str, &str); 17] = [
     ("p", "Change priority (on a ticket)"),
     ("a", "Assign (on a ticket)"),
     ("e", "Resolve (on a ticket)"),
+    ("w", "Watch or stop watching (on a ticket)"),
     ("Ctrl+Enter", "Send the reply"),
     ("Esc", "Close dialogs"),
     ("Tab", "Move between controls"),
@@ -288,7 +289,7 @@ fn shortcut(key: &str, pending_g: StoredValue<bool>, help: RwSignal<bool>) -> bo
                 .map(|c| c.click())
                 .is_some()
         }
-        "n" | "r" | "i" | "s" | "p" | "a" | "e" => {
+        "n" | "r" | "i" | "s" | "p" | "a" | "e" | "w" => {
             element(&format!("[data-key=\"{key}\"]:not([disabled])")).map(|e| e.click()).is_some()
         }
         _ => false,

@@ -9,8 +9,6 @@
 //! should move into `app/src/tickets/repo.rs` (or be dropped in favour of the app's)
 //! once the search design settles.
 use app::auth::model::{CurrentUser, Role, Theme, UserId};
-use app::tickets::model::{Priority, StatusCategory};
-use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor, Row};
 use uuid::Uuid;
 
@@ -239,44 +237,13 @@ pub async fn explain_search(
     Ok(lines.join("\n"))
 }
 
-/// The text of a statement this connection has prepared (sqlx prepares and caches
-/// every query), found by two fragments of it. Lets the benchmark EXPLAIN exactly
-/// the SQL of `app::tickets::repo::list` without a copy that could drift.
-pub async fn prepared_statement(db: &mut PgConnection, a: &str, b: &str) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar(
-        "select statement from pg_prepared_statements
-         where strpos(statement, $1) > 0 and strpos(statement, $2) > 0 limit 1",
-    )
-    .bind(a)
-    .bind(b)
-    .fetch_optional(db)
-    .await
-}
-
-/// The arguments of one queue page, as `repo::list` binds them.
-pub struct QueueArgs {
-    pub categories: Vec<StatusCategory>,
-    pub assignee: Uuid,
-    pub priority: Priority,
-    pub after: Option<(DateTime<Utc>, Uuid)>,
-    pub limit: i64,
-}
-
-/// EXPLAIN (ANALYZE, BUFFERS) of `sql` (the text of `repo::list`) with these arguments.
-pub async fn explain_queue(db: &mut PgConnection, sql: &str, a: &QueueArgs) -> sqlx::Result<String> {
-    let sql = format!("explain (analyze, buffers) {sql}");
-    let lines: Vec<String> = sqlx::query_scalar(&sql)
-        .bind(&a.categories)
-        .bind("user")
-        .bind(Some(a.assignee))
-        .bind(None::<Uuid>)
-        .bind(Some(a.priority))
-        .bind(None::<Uuid>)
-        .bind(None::<String>)
-        .bind(a.after.map(|x| x.0))
-        .bind(a.after.map(|x| x.1))
-        .bind(a.limit)
-        .fetch_all(db)
-        .await?;
+/// EXPLAIN (ANALYZE, BUFFERS) of exactly the SQL `app::tickets::repo::list` runs.
+pub async fn explain_queue(db: &mut PgConnection, a: &app::tickets::repo::ListArgs<'_>) -> sqlx::Result<String> {
+    use sqlx::Execute;
+    let mut q = app::tickets::repo::list_query(a);
+    let sql = format!("explain (analyze, buffers) {}", q.sql());
+    // Same text and arguments, with the EXPLAIN in front.
+    let args = q.build().take_arguments().ok().flatten().unwrap_or_default();
+    let lines: Vec<String> = sqlx::query_scalar_with(&sql, args).fetch_all(db).await?;
     Ok(lines.join("\n"))
 }

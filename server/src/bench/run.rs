@@ -7,12 +7,13 @@
 //! connection and decoding rows but no HTTP or rendering. Each path is warmed up
 //! with a few untimed iterations first. A seeded RNG picks agents, filters, search
 //! words and ticket numbers, so two runs on the same data do the same work.
-use super::queries::{self, QueueArgs};
+use super::queries;
 use super::words;
 use app::auth::model::{CurrentUser, UserId};
-use app::tickets::model::{Priority, StatusCategory, TicketId, TicketNumber, TICKET_PAGE_SIZE};
+use app::tickets::model::{
+    AssigneeFilter, Priority, StatusCategory, TicketCursor, TicketFilter, TicketNumber, TICKET_PAGE_SIZE,
+};
 use app::tickets::repo::{self, ListArgs};
-use chrono::{DateTime, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sqlx::PgPool;
@@ -96,7 +97,7 @@ pub async fn run(pool: &PgPool, o: &BenchOptions) -> anyhow::Result<()> {
         let agent = agents[rng.gen_range(0..agents.len())].id;
         let priority = Priority::ALL[rng.gen_range(0..Priority::ALL.len())];
         let t = Instant::now();
-        let rows = repo::list(pool, list_args(agent, priority, None)).await?;
+        let rows = repo::list(pool, list_args(&queue_filter(agent, priority, None), agent)).await?;
         let d = t.elapsed();
         let full = rows.len() as i64 > TICKET_PAGE_SIZE;
         if i >= WARMUP {
@@ -109,7 +110,8 @@ pub async fn run(pool: &PgPool, o: &BenchOptions) -> anyhow::Result<()> {
         if full {
             let last = &rows[TICKET_PAGE_SIZE as usize - 1];
             let t = Instant::now();
-            let next = repo::list(pool, list_args(agent, priority, Some((last.updated_at, last.id)))).await?;
+            let f = queue_filter(agent, priority, Some(TicketCursor::after(last)));
+            let next = repo::list(pool, list_args(&f, agent)).await?;
             if i >= WARMUP {
                 page2.add(t.elapsed(), next.len());
             }
@@ -162,9 +164,17 @@ pub async fn run(pool: &PgPool, o: &BenchOptions) -> anyhow::Result<()> {
         words::description(&mut rng, &mut description);
         let priority = Priority::ALL[rng.gen_range(0..Priority::ALL.len())];
         let t = Instant::now();
-        let number = app::tickets::api::server::create(pool, agent, &title, &description, priority, Some(requester))
-            .await
-            .map_err(|e| anyhow::anyhow!("creating a ticket failed: {e}"))?;
+        let number = app::tickets::api::server::create(
+            pool,
+            agent,
+            &title,
+            &description,
+            priority,
+            Some(requester),
+            Default::default(),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("creating a ticket failed: {e}"))?;
         if i >= WARMUP {
             create.add(t.elapsed(), 1);
         }
@@ -183,21 +193,8 @@ pub async fn run(pool: &PgPool, o: &BenchOptions) -> anyhow::Result<()> {
     if let Some((full, d, agent, priority)) = worst_queue {
         let which = if full { "slowest full queue page" } else { "slowest queue page" };
         println!("\n== EXPLAIN (ANALYZE, BUFFERS): {which} ({d:.1?}; assignee {agent}, {priority:?}) ==");
-        // Run the app's query once on this connection so its exact text is prepared there.
-        repo::list(&mut *conn, list_args(agent, priority, None)).await?;
-        match queries::prepared_statement(&mut conn, "from tickets t", "limit $10").await? {
-            Some(sql) => {
-                let args = QueueArgs {
-                    categories: StatusCategory::ACTIVE.to_vec(),
-                    assignee: agent.0,
-                    priority,
-                    after: None::<(DateTime<Utc>, uuid::Uuid)>,
-                    limit: TICKET_PAGE_SIZE + 1,
-                };
-                println!("{}", queries::explain_queue(&mut conn, &sql, &args).await?);
-            }
-            None => println!("(the text of repo::list was not found in pg_prepared_statements)"),
-        }
+        let f = queue_filter(agent, priority, None);
+        println!("{}", queries::explain_queue(&mut conn, &list_args(&f, agent)).await?);
     }
     if let Some((d, q)) = worst_search {
         println!("\n== EXPLAIN (ANALYZE, BUFFERS): slowest search ({d:.1?}; {q:?}) ==");
@@ -206,16 +203,17 @@ pub async fn run(pool: &PgPool, o: &BenchOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn list_args(agent: UserId, priority: Priority, after: Option<(DateTime<Utc>, TicketId)>) -> ListArgs<'static> {
-    ListArgs {
-        categories: &StatusCategory::ACTIVE,
-        assignee_mode: "user",
-        assignee: Some(agent),
-        team: None,
+/// An agent's active tickets of one priority, most recent activity first.
+fn queue_filter(agent: UserId, priority: Priority, after: Option<TicketCursor>) -> TicketFilter {
+    TicketFilter {
+        categories: StatusCategory::ACTIVE.to_vec(),
+        assignee: AssigneeFilter::User(agent),
         priority: Some(priority),
-        requester: None,
-        tag: None,
         after,
-        limit: TICKET_PAGE_SIZE + 1,
+        ..Default::default()
     }
+}
+
+fn list_args(filter: &TicketFilter, agent: UserId) -> ListArgs<'_> {
+    ListArgs { filter, me: agent, limit: TICKET_PAGE_SIZE + 1 }
 }

@@ -1,4 +1,5 @@
 //! The work behind the ticket server functions.
+use super::super::fields::{apply_values, display_value, repo as fields_repo, CategoryId, TicketCatalog};
 use super::super::model::*;
 use super::super::repo::{self, ListArgs, NewTicketRow, TicketRowUpdate};
 use super::super::rules::{normalize_tags, parse_title};
@@ -35,8 +36,16 @@ pub async fn create(
     description: &str,
     priority: Priority,
     requester: Option<UserId>,
+    extras: NewTicketExtras,
 ) -> AppResult<TicketNumber> {
     let title = parse_title(title).map_err(|m| AppError::field("title", m))?;
+    let catalog = fields_repo::load_catalog(db).await?;
+    check_category(&catalog, extras.category)?;
+    // Requesters do not see agent-only fields; agents complete them during triage,
+    // so required-ness is enforced on tickets staff open.
+    let custom = apply_values(&catalog.fields, &Default::default(), &extras.custom_fields, is_staff(user))
+        .map_err(|(k, m)| AppError::field(&format!("custom_fields.{k}"), m))?;
+    let custom = serde_json::Value::Object(custom);
     if description.len() > 100_000 {
         return Err(AppError::field("description", "Keep the description under 100,000 characters."));
     }
@@ -49,7 +58,19 @@ pub async fn create(
         (user.id, Source::Portal)
     };
     let mut tx = db.begin().await?;
-    let row = NewTicketRow { title: &title, description: description.trim(), requester, priority, source, team: None };
+    let row = NewTicketRow {
+        title: &title,
+        description: description.trim(),
+        requester,
+        priority,
+        source,
+        team: None,
+        category: extras.category,
+        urgency: extras.urgency.unwrap_or_default(),
+        impact: extras.impact.unwrap_or_default(),
+        due_at: if is_staff(user) { extras.due_at } else { None },
+        custom_fields: &custom,
+    };
     let (id, number) = repo::insert(&mut *tx, row).await.map_err(|e| foreign_key_to_not_found(e, "requester"))?;
     repo::insert_event(&mut *tx, id, Some(user.id), "created", &json!({}), 1).await?;
     let after = json!({ "number": number.to_string(), "title": title, "priority": priority, "requester": requester });
@@ -59,38 +80,31 @@ pub async fn create(
     Ok(number)
 }
 
-/// The repository's arguments for a filter ("me" resolved to `user`).
-pub fn list_args_for<'a>(user: &CurrentUser, f: &'a TicketFilter, tag: Option<&'a str>, limit: i64) -> ListArgs<'a> {
-    let (mode, assignee) = match f.assignee {
-        AssigneeFilter::Any => ("any", None),
-        AssigneeFilter::Unassigned => ("unassigned", None),
-        AssigneeFilter::Me => ("user", Some(user.id)),
-        AssigneeFilter::User(u) => ("user", Some(u)),
-    };
-    ListArgs {
-        categories: &f.categories,
-        assignee_mode: mode,
-        assignee,
-        team: f.team,
-        priority: f.priority,
-        requester: f.requester,
-        tag,
-        after: f.after,
-        limit,
+/// Checks a filter's free-text parts before it reaches SQL.
+fn check_filter(f: &TicketFilter) -> AppResult<()> {
+    if let Some(t) = f.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        normalize_tags(&[t.to_string()]).map_err(|m| AppError::field("tag", m))?;
     }
-}
-
-pub fn tag_for(f: &TicketFilter) -> Option<String> {
-    f.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_lowercase)
+    if f.statuses.len() > 50 || f.statuses.iter().any(|s| s.len() > 40) {
+        return Err(AppError::field("statuses", "Pick at most 50 statuses."));
+    }
+    for (from, to, what) in [(f.created_from, f.created_to, "created"), (f.updated_from, f.updated_to, "updated")] {
+        if let (Some(a), Some(b)) = (from, to) {
+            if a > b {
+                return Err(AppError::field(what, "The range ends before it starts."));
+            }
+        }
+    }
+    Ok(())
 }
 
 pub async fn list(db: &PgPool, user: &CurrentUser, f: TicketFilter) -> AppResult<TicketPage> {
-    let tag = tag_for(&f);
+    check_filter(&f)?;
     let limit = TICKET_PAGE_SIZE;
-    let mut tickets = repo::list(db, list_args_for(user, &f, tag.as_deref(), limit + 1)).await?;
+    let mut tickets = repo::list(db, ListArgs { filter: &f, me: user.id, limit: limit + 1 }).await?;
     let next = if tickets.len() as i64 > limit {
         tickets.truncate(limit as usize);
-        tickets.last().map(|t| (t.updated_at, t.id))
+        tickets.last().map(TicketCursor::after)
     } else {
         None
     };
@@ -99,25 +113,25 @@ pub async fn list(db: &PgPool, user: &CurrentUser, f: TicketFilter) -> AppResult
 
 /// Counts matching tickets up to `cap` (exact below it).
 pub async fn count(db: &PgPool, user: &CurrentUser, f: &TicketFilter, cap: i64) -> AppResult<TicketCount> {
-    let tag = tag_for(f);
-    let n = repo::count(db, list_args_for(user, f, tag.as_deref(), cap + 1)).await?;
+    check_filter(f)?;
+    let n = repo::count(db, ListArgs { filter: f, me: user.id, limit: cap + 1 }).await?;
     Ok(TicketCount { count: n.min(cap), more: n > cap })
 }
 
-/// The numbers of every ticket matching `f`, newest activity first, up to `cap`.
+/// The numbers of every ticket matching `f`, in the filter's order, up to `cap`.
 pub async fn matching_numbers(
     db: &PgPool,
     user: &CurrentUser,
     f: &TicketFilter,
     cap: usize,
 ) -> AppResult<Vec<TicketNumber>> {
-    let tag = tag_for(f);
+    check_filter(f)?;
     let mut f = f.clone();
     f.after = None;
     let mut out = Vec::new();
     loop {
-        let page = repo::list(db, list_args_for(user, &f, tag.as_deref(), 1000)).await?;
-        let last = page.last().map(|t| (t.updated_at, t.id));
+        let page = repo::list(db, ListArgs { filter: &f, me: user.id, limit: 1000 }).await?;
+        let last = page.last().map(TicketCursor::after);
         out.extend(page.iter().map(|t| t.number));
         if out.len() >= cap || page.len() < 1000 {
             out.truncate(cap);
@@ -137,7 +151,9 @@ pub async fn get(db: &PgPool, user: &CurrentUser, number: TicketNumber) -> AppRe
         return Err(not_found());
     }
     let timeline = repo::timeline(db, ticket.id, staff).await?;
-    Ok(TicketDetail { ticket, timeline })
+    let watchers = if staff { fields_repo::watchers(db, ticket.id).await? } else { Vec::new() };
+    let description_html = super::super::markdown::to_safe_html(&ticket.description);
+    Ok(TicketDetail { ticket, description_html, timeline, watchers })
 }
 
 pub async fn update(db: &PgPool, user: &CurrentUser, number: TicketNumber, patch: TicketPatch) -> AppResult<()> {
@@ -155,7 +171,8 @@ pub async fn update(db: &PgPool, user: &CurrentUser, number: TicketNumber, patch
             if list.is_empty() { "by someone else".to_string() } else { list.join(", ") }
         )));
     }
-    apply_locked(&mut tx, user, &workflow, &current, &patch, "ticket.update").await?;
+    let catalog = fields_repo::load_catalog(db).await?;
+    apply_locked(&mut tx, user, (&workflow, &catalog), &current, &patch, "ticket.update").await?;
     tx.commit().await?;
     Ok(())
 }
@@ -165,7 +182,7 @@ pub async fn update(db: &PgPool, user: &CurrentUser, number: TicketNumber, patch
 async fn apply_locked(
     tx: &mut sqlx::PgConnection,
     user: &CurrentUser,
-    workflow: &Workflow,
+    (workflow, catalog): (&Workflow, &TicketCatalog),
     current: &Ticket,
     patch: &TicketPatch,
     action: &str,
@@ -186,6 +203,18 @@ async fn apply_locked(
         Some(t) => normalize_tags(t).map_err(|m| AppError::field("tags", m))?,
         None => current.tags.clone(),
     };
+    let category = patch.category.unwrap_or(current.category_id);
+    if category != current.category_id {
+        check_category(catalog, category)?;
+    }
+    let empty = serde_json::Map::new();
+    let old_custom = current.custom_fields.as_object().unwrap_or(&empty);
+    let custom = match &patch.custom_fields {
+        Some(changes) => apply_values(&catalog.fields, old_custom, changes, false)
+            .map_err(|(k, m)| AppError::field(&format!("custom_fields.{k}"), m))?,
+        None => old_custom.clone(),
+    };
+    let custom_value = serde_json::Value::Object(custom.clone());
     let new = TicketRowUpdate {
         title: &title,
         status: &status,
@@ -193,6 +222,11 @@ async fn apply_locked(
         assignee: patch.assignee.unwrap_or(current.assignee_id),
         team: patch.team.unwrap_or(current.team_id),
         tags: &tags,
+        category,
+        urgency: patch.urgency.unwrap_or(current.urgency),
+        impact: patch.impact.unwrap_or(current.impact),
+        due_at: patch.due_at.unwrap_or(current.due_at),
+        custom_fields: &custom_value,
     };
     let mut changes: Vec<(&'static str, String, String)> = Vec::new();
     if title != current.title {
@@ -213,6 +247,32 @@ async fn apply_locked(
     if tags != current.tags {
         changes.push(("tags", current.tags.join(", "), tags.join(", ")));
     }
+    if new.category != current.category_id {
+        let path = |c: Option<CategoryId>| c.and_then(|c| catalog.category_path(c)).unwrap_or_default();
+        changes.push(("category", path(current.category_id), path(new.category)));
+    }
+    if new.urgency != current.urgency {
+        changes.push(("urgency", current.urgency.label().into(), new.urgency.label().into()));
+    }
+    if new.impact != current.impact {
+        changes.push(("impact", current.impact.label().into(), new.impact.label().into()));
+    }
+    if new.due_at != current.due_at {
+        let day = |d: Option<chrono::DateTime<chrono::Utc>>| d.map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string());
+        changes.push(("due", day(current.due_at).unwrap_or_default(), day(new.due_at).unwrap_or_default()));
+    }
+    // Each custom field is its own timeline entry, named by its label.
+    let mut custom_changes: Vec<(String, String, String)> = Vec::new();
+    for f in &catalog.fields {
+        let (before, after) = (old_custom.get(&f.key), custom.get(&f.key));
+        if before != after {
+            let show = |v: Option<&serde_json::Value>| v.map(display_value).unwrap_or_default();
+            custom_changes.push((f.label.clone(), show(before), show(after)));
+        }
+    }
+    if !custom_changes.is_empty() {
+        changes.push(("custom_fields", String::new(), String::new()));
+    }
     if changes.is_empty() {
         return Ok(Vec::new());
     }
@@ -220,7 +280,14 @@ async fn apply_locked(
         repo::update(&mut *tx, current.id, new).await.map_err(|e| foreign_key_to_not_found(e, "assignee or team"))?;
     // Names of the new assignee and team, now that the row points at them.
     let after = repo::find_by_number(&mut *tx, number).await?.ok_or(AppError::Internal)?;
+    for (label, from, to) in &custom_changes {
+        let detail = json!({ "field": label, "from": from, "to": to });
+        repo::insert_event(&mut *tx, current.id, Some(user.id), "changed", &detail, version).await?;
+    }
     for (field, from, mut to) in changes.clone() {
+        if field == "custom_fields" {
+            continue;
+        }
         if field == "assignee" {
             to = after.assignee_name.clone().unwrap_or_default();
         }
@@ -245,6 +312,16 @@ async fn apply_locked(
     .await?;
     announce(tx, current.requester_id, number).await?;
     Ok(fields)
+}
+
+/// A ticket's category must exist and be in use.
+fn check_category(catalog: &TicketCatalog, category: Option<CategoryId>) -> AppResult<()> {
+    if let Some(c) = category {
+        if !catalog.categories.iter().any(|x| x.id == c && x.active) {
+            return Err(AppError::field("category", "No such category."));
+        }
+    }
+    Ok(())
 }
 
 /// Tickets are assigned to active staff only.
@@ -285,6 +362,7 @@ pub async fn bulk_apply(
     changes: &BulkChanges,
 ) -> AppResult<BulkOutcome> {
     let workflow = repo::load_workflow(db).await?;
+    let catalog = fields_repo::load_catalog(db).await?;
     validate_bulk(&workflow, changes)?;
     check_assignee(db, changes.assignee).await?;
     let add = normalize_tags(&changes.add_tags).map_err(|m| AppError::field("add_tags", m))?;
@@ -305,14 +383,14 @@ pub async fn bulk_apply(
         });
         let patch = TicketPatch {
             version: current.version,
-            title: None,
             status: changes.status.clone(),
             priority: changes.priority,
             assignee: changes.assignee,
             team: changes.team,
             tags,
+            ..Default::default()
         };
-        match apply_locked(&mut tx, user, &workflow, &current, &patch, "ticket.bulk_update").await {
+        match apply_locked(&mut tx, user, (&workflow, &catalog), &current, &patch, "ticket.bulk_update").await {
             Ok(changed) if changed.is_empty() => out.unchanged += 1,
             Ok(changed) => {
                 tx.commit().await?;
@@ -374,6 +452,39 @@ pub async fn comment(
     announce(&mut tx, ticket.requester_id, number).await?;
     tx.commit().await?;
     Ok(())
+}
+
+pub async fn watch(
+    db: &PgPool,
+    me: &CurrentUser,
+    number: TicketNumber,
+    who: UserId,
+    watching: bool,
+) -> AppResult<Vec<Watcher>> {
+    if watching && who != me.id {
+        check_assignee(db, Some(Some(who)))
+            .await
+            .map_err(|_| AppError::field("user", "Only active agents can watch tickets."))?;
+    }
+    let mut tx = db.begin().await?;
+    let ticket = repo::find_by_number(&mut *tx, number).await?.ok_or_else(|| AppError::NotFound(number.to_string()))?;
+    if fields_repo::set_watching(&mut *tx, ticket.id, who, watching).await? {
+        let action = if watching { "ticket.watch" } else { "ticket.unwatch" };
+        record(
+            &mut *tx,
+            &Actor::user(me),
+            action,
+            "ticket",
+            &number.to_string(),
+            None,
+            Some(&json!({ "user_id": who })),
+        )
+        .await?;
+        announce(&mut tx, ticket.requester_id, number).await?;
+    }
+    let out = fields_repo::watchers(&mut *tx, ticket.id).await?;
+    tx.commit().await?;
+    Ok(out)
 }
 
 /// The job kind that runs bulk edits over more than `BULK_INLINE_LIMIT` tickets.

@@ -1,4 +1,5 @@
 //! Ticket pages: the queue table of the console and the ticket view.
+mod classify;
 mod queue;
 mod view;
 pub use queue::{Queue, QueueTable, Selection};

@@ -3,7 +3,9 @@
 use crate::desk::model::SavedView;
 use crate::error::AppError;
 use crate::tickets::api::{count_tickets, list_tickets};
-use crate::tickets::model::{Priority, StatusCategory, TicketCount, TicketFilter, TicketId, TicketNumber, TicketPage};
+use crate::tickets::model::{
+    Priority, StatusCategory, TicketCount, TicketCursor, TicketFilter, TicketNumber, TicketPage, TicketSort,
+};
 use crate::ui::{fmt_short, Badge, Loading, Tone, BTN_SECONDARY, TD, TH};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
@@ -34,7 +36,7 @@ type Views = Resource<Result<Vec<SavedView>, AppError>>;
 pub struct Queue {
     pub page: Resource<Result<TicketPage, AppError>>,
     pub count: Resource<Result<TicketCount, AppError>>,
-    pub cursor: RwSignal<Option<(chrono::DateTime<chrono::Utc>, TicketId)>>,
+    pub cursor: RwSignal<Option<TicketCursor>>,
     /// The filter as changed in the filter bar; None = the saved view's own.
     pub changed: RwSignal<Option<TicketFilter>>,
     pub view: ReadSignal<usize>,
@@ -184,25 +186,26 @@ pub fn QueueTable(queue: Queue, selection: Selection, #[prop(into)] empty_label:
                     <tr>
                         <th class="w-10 pl-4"><input type="checkbox" class=CHECK aria-label="Select every ticket on this page"
                             prop:checked=move || selection.whole_page() on:change=all_box /></th>
-                        <th class=TH>"Number"</th>
+                        <SortHeader queue label="Number" first=TicketSort::NumberDesc second=TicketSort::NumberAsc />
                         <th class=TH>"Title"</th>
                         <th class=TH>"Requester"</th>
                         <th class=TH>"Assignee"</th>
                         <th class=TH>"Status"</th>
-                        <th class=TH>"Priority"</th>
-                        <th class=TH>"Updated"</th>
+                        <SortHeader queue label="Priority" first=TicketSort::PriorityHigh second=TicketSort::PriorityLow />
+                        <SortHeader queue label="Created" first=TicketSort::CreatedDesc second=TicketSort::CreatedAsc />
+                        <SortHeader queue label="Updated" first=TicketSort::UpdatedDesc second=TicketSort::UpdatedAsc />
                     </tr>
                 </thead>
                 // Suspense boundaries stay inside <tbody>: the HTML parser moves
                 // anything else in a table, which breaks hydration.
                 <tbody class="divide-y divide-line">
-                    <Transition fallback=|| view! { <tr><td colspan="8"><Loading /></td></tr> }>
+                    <Transition fallback=|| view! { <tr><td colspan="9"><Loading /></td></tr> }>
                         {move || Suspend::new(async move {
                             match page.await {
                                 Ok(p) if p.tickets.is_empty() && cursor.get_untracked().is_none() => {
                                     selection.shown.set(Vec::new());
                                     view! {
-                                        <tr><td colspan="8" class="px-6 py-16 text-center" data-testid="desk-empty">
+                                        <tr><td colspan="9" class="px-6 py-16 text-center" data-testid="desk-empty">
                                             <p class="text-base font-semibold text-fg">{move || empty_label.get()}</p>
                                             <p class="mt-1 text-sm text-muted">"New requests from the portal, email and the API appear here as they arrive, live."</p>
                                         </td></tr>
@@ -234,12 +237,13 @@ pub fn QueueTable(queue: Queue, selection: Selection, #[prop(into)] empty_label:
                                                 <td class=format!("{TD} whitespace-nowrap text-muted") data-testid="row-assignee">{t.assignee_name.clone().unwrap_or_else(|| "—".into())}</td>
                                                 <td class=format!("{TD} whitespace-nowrap")><Badge text=t.status_name.clone() tone=category_tone(t.status_category) /></td>
                                                 <td class=TD><Badge text=t.priority.short() tone=priority_tone(t.priority) /></td>
+                                                <td class=format!("{TD} whitespace-nowrap text-muted tabular-nums")>{fmt_short(t.created_at)}</td>
                                                 <td class=format!("{TD} whitespace-nowrap text-muted tabular-nums")>{fmt_short(t.updated_at)}</td>
                                             </tr>
                                         }
                                     }).collect_view().into_any()
                                 }
-                                Err(e) => view! { <tr><td colspan="8" class="px-4 py-6 text-sm text-danger">{e.to_string()}</td></tr> }.into_any(),
+                                Err(e) => view! { <tr><td colspan="9" class="px-4 py-6 text-sm text-danger">{e.to_string()}</td></tr> }.into_any(),
                             }
                         })}
                     </Transition>
@@ -251,5 +255,60 @@ pub fn QueueTable(queue: Queue, selection: Selection, #[prop(into)] empty_label:
                 </div>
             })}
         </div>
+    }
+}
+
+/// A column header that sorts the queue: the first click picks `first`, the next
+/// toggles to `second` and back. The order is part of the view's filter, so it is
+/// saved with a view and used by exports and bulk edits.
+#[component]
+fn SortHeader(queue: Queue, label: &'static str, first: TicketSort, second: TicketSort) -> impl IntoView {
+    let current = move || {
+        queue.changed.track();
+        queue.view.track();
+        queue.views.track();
+        queue.filter().sort
+    };
+    let state = move || {
+        let s = current();
+        if s == first {
+            Some(first)
+        } else if s == second {
+            Some(second)
+        } else {
+            None
+        }
+    };
+    let aria = move || {
+        state().map(|s| {
+            let descending = matches!(
+                s,
+                TicketSort::NumberDesc | TicketSort::CreatedDesc | TicketSort::UpdatedDesc | TicketSort::PriorityLow
+            );
+            if descending {
+                "descending"
+            } else {
+                "ascending"
+            }
+        })
+    };
+    let arrow = move || match state() {
+        Some(s) if s == first => "↓",
+        Some(_) => "↑",
+        None => "",
+    };
+    let click = move |_| {
+        let mut f = queue.filter();
+        f.sort = if state() == Some(first) { second } else { first };
+        f.after = None;
+        queue.changed.set(Some(f));
+    };
+    view! {
+        <th class=TH aria-sort=aria>
+            <button type="button" class="inline-flex items-center gap-1 rounded uppercase tracking-wide hover:text-fg focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-accent"
+                data-sort=label on:click=click>
+                {label}<span aria-hidden="true" class="w-3 text-accent">{arrow}</span>
+            </button>
+        </th>
     }
 }

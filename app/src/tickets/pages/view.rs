@@ -40,6 +40,7 @@ pub fn TicketView() -> impl IntoView {
     let current = RwSignal::new(None::<Ticket>);
     let flow = RwSignal::new(Workflow::default());
     let picker = RwSignal::new(None::<Pick>);
+    let watchers = RwSignal::new(Vec::new());
     let draft = Draft::new(number, comment);
     // The reply box and fields are drawn in the browser only, after hydration: the
     // server renders the ticket before `current` is known, the browser after.
@@ -63,10 +64,11 @@ pub fn TicketView() -> impl IntoView {
                             match detail.await {
                                 Ok(d) => {
                                     current.set(Some(d.ticket.clone()));
+                                    watchers.set(d.watchers.clone());
                                     flow.set(wf);
                                     view! {
                                         <Title text=format!("{} {}", d.ticket.number, d.ticket.title) />
-                                        <Header ticket=d.ticket.clone() />
+                                        <Header ticket=d.ticket.clone() description_html=d.description_html.clone() />
                                         <Timeline items=d.timeline.clone() />
                                     }.into_any()
                                 }
@@ -81,7 +83,10 @@ pub fn TicketView() -> impl IntoView {
                     </Show>
                 </div>
                 <Show when=loaded>
-                    <Fields current picker patch />
+                    <div class="space-y-4">
+                        <Fields current picker patch />
+                        <super::classify::Classification current watchers patch />
+                    </div>
                 </Show>
             </div>
             {move || picker.get().map(|which| view! { <FieldPicker which current flow patch picker /> })}
@@ -198,7 +203,7 @@ impl Draft {
 }
 
 #[component]
-fn Header(ticket: Ticket) -> impl IntoView {
+fn Header(ticket: Ticket, description_html: String) -> impl IntoView {
     view! {
         <header class="mb-6">
             <p class="font-mono text-xs text-muted">{ticket.number.to_string()}</p>
@@ -209,7 +214,8 @@ fn Header(ticket: Ticket) -> impl IntoView {
                 <span>{format!("Requested by {} · {}", ticket.requester_name, fmt_time(ticket.created_at))}</span>
             </div>
             {(!ticket.description.is_empty()).then(|| view! {
-                <div class=format!("{CARD} mt-4 whitespace-pre-wrap px-5 py-4 text-sm text-fg")>{ticket.description.clone()}</div>
+                // Rendered and sanitised on the server (tickets::markdown).
+                <div class=format!("{CARD} md mt-4 px-5 py-4 text-sm text-fg") data-testid="description" inner_html=description_html></div>
             })}
         </header>
     }
@@ -223,13 +229,13 @@ fn Timeline(items: Vec<TimelineItem>) -> impl IntoView {
                 let who = i.actor.clone().unwrap_or_else(|| "System".into());
                 let when = fmt_time(i.at);
                 match i.what {
-                    TimelineWhat::Comment { body, internal } => view! {
+                    TimelineWhat::Comment { html, internal, .. } => view! {
                         <li class=if internal { "rounded-lg border border-warn/40 bg-warn/5 px-4 py-3" } else { "rounded-lg border border-line bg-surface px-4 py-3" }>
                             <p class="mb-1 text-xs text-muted">
                                 <span class="font-medium text-fg">{who}</span>
                                 {if internal { " · internal note · " } else { " · reply · " }}{when}
                             </p>
-                            <p class="whitespace-pre-wrap text-sm text-fg">{body}</p>
+                            <div class="md text-sm text-fg" inner_html=html></div>
                         </li>
                     }.into_any(),
                     TimelineWhat::Changed { field, from, to } => view! {
