@@ -5,13 +5,41 @@ use super::pages::SELECT;
 use crate::teams::{api::list_teams, model::Team};
 use crate::tickets::api::get_workflow;
 use crate::tickets::fields::{api::get_catalog, CategoryId, TicketCatalog};
-use crate::tickets::model::{TicketFilter, Workflow};
+use crate::tickets::model::{TicketFilter, TicketSort, Workflow};
+
+/// Every queue order, for the order menu (the column headers offer the common ones).
+const ORDERS: [(TicketSort, &str, &str); 8] = [
+    (TicketSort::UpdatedDesc, "updated_desc", "Recently updated"),
+    (TicketSort::UpdatedAsc, "updated_asc", "Least recently updated"),
+    (TicketSort::CreatedDesc, "created_desc", "Newest first"),
+    (TicketSort::CreatedAsc, "created_asc", "Oldest first"),
+    (TicketSort::PriorityHigh, "priority_high", "Priority, P1 first"),
+    (TicketSort::PriorityLow, "priority_low", "Priority, P4 first"),
+    (TicketSort::NumberDesc, "number_desc", "Number, highest first"),
+    (TicketSort::NumberAsc, "number_asc", "Number, lowest first"),
+];
 use crate::tickets::pages::Queue;
 use crate::ui::*;
 use leptos::prelude::*;
 
 const DATE: &str =
     "rounded-md border border-line bg-bg px-2 py-1.5 text-sm text-fg focus:outline-none focus:ring-2 focus:ring-accent";
+
+/// Whether the view uses any filter of this row (then the row stays open).
+pub fn has_extras(queue: Queue) -> bool {
+    queue.changed.track();
+    queue.view.track();
+    queue.views.track();
+    let f = queue.filter();
+    !f.statuses.is_empty()
+        || f.category.is_some()
+        || f.team.is_some()
+        || f.requester.is_some()
+        || f.created_from.is_some()
+        || f.created_to.is_some()
+        || f.updated_from.is_some()
+        || f.updated_to.is_some()
+}
 
 #[component]
 pub fn MoreFilters(queue: Queue) -> impl IntoView {
@@ -56,7 +84,7 @@ pub fn MoreFilters(queue: Queue) -> impl IntoView {
         }
     };
     view! {
-        <div class="flex flex-wrap items-center gap-2 text-sm text-muted" data-testid="more-filters">
+        <div class="flex flex-wrap items-center gap-2 rounded-lg border border-line bg-surface/60 p-2 text-sm text-muted" data-testid="more-filters">
             <select class=SELECT aria-label="Exact status" on:change=move |ev| {
                 let v = event_target_value(&ev);
                 change(&|f| f.statuses = if v.is_empty() { Vec::new() } else { vec![v.clone()] });
@@ -91,6 +119,12 @@ pub fn MoreFilters(queue: Queue) -> impl IntoView {
                     "One requester ×"
                 </button>
             })}
+            <select class=SELECT aria-label="Order" on:change=move |ev| {
+                let v = event_target_value(&ev);
+                if let Some((sort, _, _)) = ORDERS.iter().find(|(_, k, _)| *k == v) { change(&|f| f.sort = *sort) }
+            }>
+                {ORDERS.iter().map(|(sort, key, label)| view! { <option value=*key prop:selected=move || shown.get().sort == *sort>{*label}</option> }).collect_view()}
+            </select>
             <span class="ml-2">"Created"</span>
             {date("Created from", |f| f.created_from, |f, d| f.created_from = d)}
             <span>"–"</span>

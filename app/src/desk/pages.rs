@@ -26,6 +26,7 @@ pub fn DeskPage() -> impl IntoView {
     let queue = Queue::new(views, current, refresh);
     let selection = Selection::new();
     let creating = RwSignal::new(false);
+    let more = RwSignal::new(false);
     Effect::new(move |_| {
         current.track();
         queue.changed.track();
@@ -46,7 +47,7 @@ pub fn DeskPage() -> impl IntoView {
                     let list = views.await.unwrap_or_default();
                     let empty = Signal::derive(move || format!("No {} in this view", tickets.get().to_lowercase()));
                     view! {
-                        <div class="grid grid-cols-[11rem_1fr] gap-6">
+                        <div class="grid grid-cols-[9rem_1fr] gap-5">
                             <nav aria-label="Views" class="space-y-1" data-testid="views">
                                 <p class="px-3 pb-1 text-xs font-semibold uppercase tracking-wide text-faint">"Views"</p>
                                 {list.into_iter().enumerate().map(|(i, v)| view! {
@@ -63,8 +64,10 @@ pub fn DeskPage() -> impl IntoView {
                                 }).collect_view()}
                             </nav>
                             <div class="min-w-0 space-y-3">
-                                <FilterBar queue views_changed set_current />
-                                <super::more_filters::MoreFilters queue />
+                                <FilterBar queue views_changed set_current more />
+                                <Show when=move || more.get() || super::more_filters::has_extras(queue)>
+                                    <super::more_filters::MoreFilters queue />
+                                </Show>
                                 <BulkBar queue selection />
                                 <QueueTable queue selection empty_label=empty />
                             </div>
@@ -113,7 +116,12 @@ fn category_choices() -> Vec<(&'static str, &'static str, Vec<StatusCategory>)> 
 }
 
 #[component]
-fn FilterBar(queue: Queue, views_changed: RwSignal<u64>, set_current: WriteSignal<usize>) -> impl IntoView {
+fn FilterBar(
+    queue: Queue,
+    views_changed: RwSignal<u64>,
+    set_current: WriteSignal<usize>,
+    more: RwSignal<bool>,
+) -> impl IntoView {
     let session = use_session();
     let may_share = move || session.current().is_some_and(|u| u.can(Permission::ViewsShare));
     // The filter on screen: the saved view's, or as changed here.
@@ -200,6 +208,10 @@ fn FilterBar(queue: Queue, views_changed: RwSignal<u64>, set_current: WriteSigna
             <input type="search" class=format!("{SELECT} w-36") placeholder="Tag" aria-label="Tag"
                 prop:value=move || shown.get().tag.unwrap_or_default()
                 on:change=move |ev| { let t = event_target_value(&ev); change(&|f| f.tag = Some(t.trim().to_string()).filter(|t| !t.is_empty())); } />
+            <button type="button" class=BTN_GHOST data-testid="more-filters-toggle" aria-expanded=move || more.get().to_string()
+                on:click=move |_| more.update(|m| *m = !*m)>
+                "More filters"
+            </button>
             <span class="ml-1 text-sm text-muted tabular-nums" data-testid="count">
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {

@@ -6,7 +6,12 @@ use crate::tickets::api::{count_tickets, list_tickets};
 use crate::tickets::model::{
     Priority, StatusCategory, TicketCount, TicketCursor, TicketFilter, TicketNumber, TicketPage, TicketSort,
 };
-use crate::ui::{fmt_short, Badge, Loading, Tone, BTN_SECONDARY, TD, TH};
+use crate::ui::{fmt_short, Badge, Loading, Tone, BTN_SECONDARY};
+
+// The queue is the densest table: tighter cells than the shared ones, so eight
+// columns fit beside the views list at 1280 px.
+const TD: &str = "px-3 py-2.5 text-sm";
+const TH: &str = "px-3 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-muted";
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
@@ -192,20 +197,19 @@ pub fn QueueTable(queue: Queue, selection: Selection, #[prop(into)] empty_label:
                         <th class=TH>"Assignee"</th>
                         <th class=TH>"Status"</th>
                         <SortHeader queue label="Priority" first=TicketSort::PriorityHigh second=TicketSort::PriorityLow />
-                        <SortHeader queue label="Created" first=TicketSort::CreatedDesc second=TicketSort::CreatedAsc />
                         <SortHeader queue label="Updated" first=TicketSort::UpdatedDesc second=TicketSort::UpdatedAsc />
                     </tr>
                 </thead>
                 // Suspense boundaries stay inside <tbody>: the HTML parser moves
                 // anything else in a table, which breaks hydration.
                 <tbody class="divide-y divide-line">
-                    <Transition fallback=|| view! { <tr><td colspan="9"><Loading /></td></tr> }>
+                    <Transition fallback=|| view! { <tr><td colspan="8"><Loading /></td></tr> }>
                         {move || Suspend::new(async move {
                             match page.await {
                                 Ok(p) if p.tickets.is_empty() && cursor.get_untracked().is_none() => {
                                     selection.shown.set(Vec::new());
                                     view! {
-                                        <tr><td colspan="9" class="px-6 py-16 text-center" data-testid="desk-empty">
+                                        <tr><td colspan="8" class="px-6 py-16 text-center" data-testid="desk-empty">
                                             <p class="text-base font-semibold text-fg">{move || empty_label.get()}</p>
                                             <p class="mt-1 text-sm text-muted">"New requests from the portal, email and the API appear here as they arrive, live."</p>
                                         </td></tr>
@@ -230,20 +234,19 @@ pub fn QueueTable(queue: Queue, selection: Selection, #[prop(into)] empty_label:
                                                         } />
                                                 </td>
                                                 <td class=format!("{TD} whitespace-nowrap font-mono text-xs text-muted")>{t.number.to_string()}</td>
-                                                <td class=format!("{TD} min-w-[16rem]")>
+                                                <td class=format!("{TD} min-w-[10rem]")>
                                                     <a href=href class="rounded font-medium text-fg hover:text-accent focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-accent">{t.title.clone()}</a>
                                                 </td>
                                                 <td class=format!("{TD} whitespace-nowrap text-muted")>{t.requester_name.clone()}</td>
                                                 <td class=format!("{TD} whitespace-nowrap text-muted") data-testid="row-assignee">{t.assignee_name.clone().unwrap_or_else(|| "—".into())}</td>
                                                 <td class=format!("{TD} whitespace-nowrap")><Badge text=t.status_name.clone() tone=category_tone(t.status_category) /></td>
                                                 <td class=TD><Badge text=t.priority.short() tone=priority_tone(t.priority) /></td>
-                                                <td class=format!("{TD} whitespace-nowrap text-muted tabular-nums")>{fmt_short(t.created_at)}</td>
                                                 <td class=format!("{TD} whitespace-nowrap text-muted tabular-nums")>{fmt_short(t.updated_at)}</td>
                                             </tr>
                                         }
                                     }).collect_view().into_any()
                                 }
-                                Err(e) => view! { <tr><td colspan="9" class="px-4 py-6 text-sm text-danger">{e.to_string()}</td></tr> }.into_any(),
+                                Err(e) => view! { <tr><td colspan="8" class="px-4 py-6 text-sm text-danger">{e.to_string()}</td></tr> }.into_any(),
                             }
                         })}
                     </Transition>
