@@ -26,6 +26,8 @@ pub enum LiveEvent {
     TicketChanged { number: i64 },
     /// The user's sessions were revoked: the tab should return to sign-in.
     SessionsRevoked { user_id: UserId },
+    /// Someone opened, left or started typing on a ticket (staff only).
+    PresenceChanged { number: i64 },
 }
 
 /// Who may receive an event.
