@@ -12,9 +12,7 @@ pub async fn for_ticket(db: impl PgExecutor<'_>, number: TicketNumber) -> sqlx::
                   u.active, u.created_at as since,
                   coalesce((select array_agg(tm.name::text order by tm.name) from team_members m
                             join teams tm on tm.id = m.team_id where m.user_id = u.id), '{}') as "teams!",
-                  (select count(*) from tickets x where x.requester_id = u.id) as "total!",
-                  (select count(*) from tickets x where x.requester_id = u.id
-                     and x.status_category in ('new', 'open', 'pending', 'scheduled')) as "open!",
+                  c.total as "total!", c.open as "open!",
                   coalesce((select jsonb_agg(j) from (
                       select x.number, x.title, s.name as status_name, x.status_category, x.updated_at
                       from tickets x join ticket_statuses s on s.key = x.status
@@ -27,6 +25,11 @@ pub async fn for_ticket(db: impl PgExecutor<'_>, number: TicketNumber) -> sqlx::
                       where x.requester_id = u.id and x.id <> t.id
                       order by x.updated_at desc, x.id desc limit $2) j), '[]') as "recent!"
            from tickets t join users u on u.id = t.requester_id
+           -- Both counts in one pass over the requester's tickets.
+           cross join lateral (
+             select count(*) as total,
+                    count(*) filter (where x.status_category in ('new', 'open', 'pending', 'scheduled')) as open
+             from tickets x where x.requester_id = u.id) c
            where t.number = $1"#,
         number.0,
         LIST_LIMIT
