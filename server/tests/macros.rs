@@ -7,9 +7,13 @@ use common::{call, spawn_app};
 use serde_json::{json, Value};
 
 async fn create_ticket(app: &common::TestApp, c: &reqwest::Client, title: &str) -> i64 {
-    let (status, n) =
-        call(app, c, "tickets/create", json!({ "title": title, "description": "", "priority": "p3", "requester": null }))
-            .await;
+    let (status, n) = call(
+        app,
+        c,
+        "tickets/create",
+        json!({ "title": title, "description": "", "priority": "p3", "requester": null }),
+    )
+    .await;
     assert_eq!(status, 200, "{n}");
     n.as_i64().unwrap()
 }
@@ -43,7 +47,8 @@ async fn placeholders_render_for_the_ticket_and_unknown_ones_are_refused_by_name
     let n = create_ticket(&app, &requester, "VPN drops every hour").await;
 
     // Unknown placeholders: refused, named in the message, nothing saved.
-    let (s, err) = save(&app, &agent, input("Bad", "Hi {{requester.phone}} and {{ ticket.sla }}", false, json!({}))).await;
+    let (s, err) =
+        save(&app, &agent, input("Bad", "Hi {{requester.phone}} and {{ ticket.sla }}", false, json!({}))).await;
     assert_eq!(s, 422, "{err}");
     let msg = err.to_string();
     assert!(msg.contains("{{requester.phone}}") && msg.contains("{{ ticket.sla }}"), "{msg}");
@@ -141,11 +146,12 @@ async fn personal_macros_are_private_and_shared_ones_need_macros_share() {
     for action in ["macro.create", "macro.update", "macro.delete"] {
         assert_eq!(audit_count(&app, action, &shared_id).await, 1, "{action}");
     }
-    let before: Value = sqlx::query_scalar("select before from audit_log where action = 'macro.delete' and entity_id = $1")
-        .bind(&shared_id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let before: Value =
+        sqlx::query_scalar("select before from audit_log where action = 'macro.delete' and entity_id = $1")
+            .bind(&shared_id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(before["body"], "Hello {{requester.name}}");
 
     // Requesters have no macros at all.
@@ -162,7 +168,8 @@ async fn applying_changes_fields_through_the_update_path_with_version_check_and_
     let lead = app.signed_in("team_lead").await;
     let n = create_ticket(&app, &agent, "Laptop will not boot").await;
     let actions = json!({ "status": "in_progress", "priority": "p2", "assignee": { "kind": "me" }, "add_tags": ["Hardware", "follow-up"] });
-    let (s, m) = save(&app, &agent, input("Take it", "Now {{ticket.status}}, {{ticket.priority}}.", false, actions)).await;
+    let (s, m) =
+        save(&app, &agent, input("Take it", "Now {{ticket.status}}, {{ticket.priority}}.", false, actions)).await;
     assert_eq!(s, 200, "{m}");
     assert_eq!(m["actions"]["add_tags"], json!(["follow-up", "hardware"]), "tags are normalised when saved");
     let id = m["id"].as_str().unwrap().to_string();
@@ -171,8 +178,9 @@ async fn applying_changes_fields_through_the_update_path_with_version_check_and_
     let (s, e) = save(&app, &agent, input("Bad status", "x", false, json!({ "status": "nope" }))).await;
     assert_eq!(s, 422, "{e}");
     let nobody = uuid::Uuid::new_v4();
-    let (s, _) = save(&app, &agent, input("Bad assignee", "x", false, json!({ "assignee": { "kind": "user", "id": nobody } })))
-        .await;
+    let (s, _) =
+        save(&app, &agent, input("Bad assignee", "x", false, json!({ "assignee": { "kind": "user", "id": nobody } })))
+            .await;
     assert_eq!(s, 422);
     let (s, _) = save(&app, &agent, input("Bad tag", "x", false, json!({ "add_tags": ["no spaces"] }))).await;
     assert_eq!(s, 422);

@@ -6,9 +6,13 @@ use common::{call, spawn_app};
 use serde_json::{json, Value};
 
 async fn create_ticket(app: &common::TestApp, c: &reqwest::Client, title: &str) -> i64 {
-    let (status, n) =
-        call(app, c, "tickets/create", json!({ "title": title, "description": "", "priority": "p3", "requester": null }))
-            .await;
+    let (status, n) = call(
+        app,
+        c,
+        "tickets/create",
+        json!({ "title": title, "description": "", "priority": "p3", "requester": null }),
+    )
+    .await;
     assert_eq!(status, 200, "{n}");
     n.as_i64().unwrap()
 }
@@ -47,7 +51,8 @@ async fn two_agents_see_each_other_viewing_and_replying_until_they_leave() {
     assert_eq!(beat(&app, &agent, other).await, vec![], "presence is per ticket");
 
     // The draft autosave marks the agent as replying; emptying the draft ends it.
-    let (s, _) = call(&app, &agent, "desk/save_draft", json!({ "number": n, "body": "Hi, I", "internal": false })).await;
+    let (s, _) =
+        call(&app, &agent, "desk/save_draft", json!({ "number": n, "body": "Hi, I", "internal": false })).await;
     assert_eq!(s, 200);
     assert_eq!(beat(&app, &lead, n).await, who("Alex Agent", true));
     let (s, _) = call(&app, &agent, "desk/save_draft", json!({ "number": n, "body": "", "internal": false })).await;

@@ -213,8 +213,7 @@ pub mod server {
         let ticket = crate::tickets::repo::find_by_number(&mut *tx, number).await?.ok_or_else(gone)?;
         let mut changed = Vec::new();
         if let Some(patch) = patch_for(&m.actions, &ticket, user.id, version) {
-            changed =
-                crate::tickets::api::server::update_in(db, &mut tx, user, number, &patch, "ticket.macro").await?;
+            changed = crate::tickets::api::server::update_in(db, &mut tx, user, number, &patch, "ticket.macro").await?;
         }
         // Rendered after the changes, so {{ticket.status}} says what the reply announces.
         let ticket = crate::tickets::repo::find_by_number(&mut *tx, number).await?.ok_or(AppError::Internal)?;

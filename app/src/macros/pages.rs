@@ -1,7 +1,9 @@
 //! `/desk/macros`: create, edit and delete macros, with a live preview of the text
 //! rendered for a sample ticket and unknown placeholders flagged while typing.
 use super::api::{delete_macro, list_macros, save_macro};
-use super::model::{check_placeholders, render, Macro, MacroActions, MacroAssignee, MacroInput, PlaceholderValues, PLACEHOLDERS};
+use super::model::{
+    check_placeholders, render, Macro, MacroActions, MacroAssignee, MacroInput, PlaceholderValues, PLACEHOLDERS,
+};
 use crate::auth::model::{Permission, UserId};
 use crate::context::{use_session, use_settings};
 use crate::error::AppError;
@@ -196,9 +198,7 @@ fn Editor(
 ) -> impl IntoView {
     let settings = use_settings();
     let session = use_session();
-    let statuses = Signal::derive(move || {
-        workflow.get().and_then(|r| r.ok()).map(|w| w.statuses).unwrap_or_default()
-    });
+    let statuses = Signal::derive(move || workflow.get().and_then(|r| r.ok()).map(|w| w.statuses).unwrap_or_default());
     let people = Signal::derive(move || agents.get().and_then(|r| r.ok()).unwrap_or_default());
     let problem = Memo::new(move |_| check_placeholders(&form.body.get()));
     let preview = Memo::new(move |_| {

@@ -72,7 +72,13 @@ pub mod server {
 
     /// Called by the draft autosave: a saved non-empty draft means the agent is
     /// typing a reply; an emptied one means they stopped.
-    pub async fn typing(db: &PgPool, user: UserId, ticket: TicketId, number: TicketNumber, typing: bool) -> AppResult<()> {
+    pub async fn typing(
+        db: &PgPool,
+        user: UserId,
+        ticket: TicketId,
+        number: TicketNumber,
+        typing: bool,
+    ) -> AppResult<()> {
         if repo::set_typing(db, ticket, user, typing).await? {
             announce(db, number).await?;
         }

@@ -80,6 +80,7 @@ pub async fn others(db: impl PgExecutor<'_>, ticket: TicketId, me: UserId) -> sq
 
 /// Forgets rows that expired long ago (presence of closed tabs).
 pub async fn sweep(db: impl PgExecutor<'_>) -> sqlx::Result<u64> {
-    let r = sqlx::query!("delete from ticket_presence where seen_at < now() - interval '10 minutes'").execute(db).await?;
+    let r =
+        sqlx::query!("delete from ticket_presence where seen_at < now() - interval '10 minutes'").execute(db).await?;
     Ok(r.rows_affected())
 }

@@ -107,7 +107,9 @@ fn watch(number: Memo<TicketNumber>, others: RwSignal<Vec<Presence>>) {
         window_event_listener(leptos::ev::pagehide, move |_| {
             let n = shown.load(Ordering::Relaxed);
             if n > 0 {
-                let _ = window().navigator().send_beacon_with_opt_str("/api/presence/leave", Some(&format!("{{\"number\":{n}}}")));
+                let _ = window()
+                    .navigator()
+                    .send_beacon_with_opt_str("/api/presence/leave", Some(&format!("{{\"number\":{n}}}")));
             }
         })
     };

@@ -55,7 +55,12 @@ fn Profile(c: RequesterContext) -> impl IntoView {
 }
 
 #[component]
-fn TicketList(title: &'static str, empty: &'static str, items: Vec<RequesterTicket>, testid: &'static str) -> impl IntoView {
+fn TicketList(
+    title: &'static str,
+    empty: &'static str,
+    items: Vec<RequesterTicket>,
+    testid: &'static str,
+) -> impl IntoView {
     view! {
         <div class="border-t border-line pt-3">
             <p class="mb-1.5 text-xs font-semibold uppercase tracking-wide text-faint">{title}</p>
