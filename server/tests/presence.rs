@@ -59,6 +59,15 @@ async fn two_agents_see_each_other_viewing_and_replying_until_they_leave() {
     assert_eq!(s, 200);
     assert_eq!(beat(&app, &lead, n).await, who("Alex Agent", false));
 
+    // Sending the reply ends it at once.
+    call(&app, &agent, "desk/save_draft", json!({ "number": n, "body": "Done, see", "internal": false })).await;
+    assert_eq!(beat(&app, &lead, n).await, who("Alex Agent", true));
+    let (s, _) =
+        call(&app, &agent, "tickets/comment", json!({ "number": n, "body": "Done, see above", "internal": false }))
+            .await;
+    assert_eq!(s, 200);
+    assert_eq!(beat(&app, &lead, n).await, who("Alex Agent", false));
+
     // Typing stops counting as replying after a pause.
     call(&app, &agent, "desk/save_draft", json!({ "number": n, "body": "Hi again", "internal": false })).await;
     sqlx::query("update ticket_presence set typing_at = now() - interval '11 seconds'")

@@ -70,6 +70,21 @@ pub mod server {
         Ok(())
     }
 
+    /// The reply was sent: the sender is no longer replying (in the comment's
+    /// transaction, so the banner and the new comment arrive together).
+    pub async fn stopped_typing(
+        tx: &mut sqlx::PgConnection,
+        user: UserId,
+        ticket: TicketId,
+        number: TicketNumber,
+    ) -> AppResult<()> {
+        if repo::set_typing(&mut *tx, ticket, user, false).await? {
+            let staff = Audience::WithPermission { permission: Permission::DeskView };
+            publish(&mut *tx, staff, LiveEvent::PresenceChanged { number: number.0 }).await?;
+        }
+        Ok(())
+    }
+
     /// Called by the draft autosave: a saved non-empty draft means the agent is
     /// typing a reply; an emptied one means they stopped.
     pub async fn typing(

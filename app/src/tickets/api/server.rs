@@ -370,6 +370,7 @@ pub async fn comment(
     let comment_id = repo::insert_comment(&mut *tx, ticket.id, user.id, body, internal).await?;
     // The reply is sent, so its draft is done.
     crate::desk::repo::delete_draft(&mut *tx, user.id, ticket.id).await?;
+    crate::presence::api::server::stopped_typing(&mut tx, user.id, ticket.id, number).await?;
     let version = repo::touch(&mut *tx, ticket.id).await?;
     repo::insert_event(&mut *tx, ticket.id, Some(user.id), "comment", &json!({ "comment_id": comment_id }), version)
         .await?;
