@@ -35,6 +35,7 @@ pub fn App() -> impl IntoView {
     let session = Session::provide();
     let settings = Settings::provide();
     crate::desk::tabs::DeskTabs::provide();
+    crate::macros::bridge::MacroBridge::provide();
     live_updates(session, settings);
     theme_follows_user(session);
 
@@ -55,6 +56,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/invite/:token") view=crate::auth::pages::InvitePage ssr=SsrMode::Async />
                 <Route path=path!("/account") view=crate::auth::pages::AccountPage ssr=SsrMode::Async />
                 <Route path=path!("/desk") view=crate::desk::DeskPage ssr=SsrMode::Async />
+                <Route path=path!("/desk/macros") view=crate::macros::MacrosPage ssr=SsrMode::Async />
                 <Route path=path!("/desk/tickets/:number") view=crate::tickets::pages::TicketView ssr=SsrMode::Async />
                 <Route path=path!("/portal") view=crate::modules::PortalPage ssr=SsrMode::Async />
                 <Route path=path!("/kb") view=crate::modules::KbPage ssr=SsrMode::Async />

@@ -74,6 +74,12 @@ fn args(endpoint: &str) -> Value {
         "desk/open_tab" | "desk/close_tab" | "desk/draft" => json!({ "number": 999999 }),
         "desk/move_tab" => json!({ "number": 999999, "position": 0 }),
         "desk/save_draft" => json!({ "number": 999999, "body": "draft", "internal": false }),
+        "macros/save" => {
+            json!({ "input": { "id": null, "name": "", "body": "", "internal": false, "shared": false, "actions": {} } })
+        }
+        "macros/delete" => json!({ "id": nobody }),
+        "macros/apply" => json!({ "id": nobody, "number": 999999, "version": 1 }),
+        "presence/heartbeat" | "presence/leave" | "requester/context" => json!({ "number": 999999 }),
         "users/reset_password" => json!({ "id": nobody, "password": "long enough password" }),
         "teams/create" => json!({ "name": "", "description": "" }),
         "teams/update" => json!({ "id": nobody, "name": "X", "description": "" }),

@@ -58,7 +58,7 @@ impl Role {
         match p {
             SignedIn => true,
             DeskView | DirectoryView => self >= Role::Agent,
-            ViewsShare => self >= Role::TeamLead,
+            ViewsShare | MacrosShare => self >= Role::TeamLead,
             AuditView | TeamsManage | DeskConfigure => self >= Role::Manager,
             UsersManage | SettingsManage | JobsManage => self == Role::Admin,
         }
@@ -76,6 +76,8 @@ pub enum Permission {
     DirectoryView,
     /// Create, change and delete saved views shared with every agent.
     ViewsShare,
+    /// Create, change and delete macros shared with every agent.
+    MacrosShare,
     /// Read the audit log.
     AuditView,
     /// Create, rename and staff teams.
@@ -143,6 +145,8 @@ mod tests {
             Permission::SignedIn,
             Permission::DeskView,
             Permission::DirectoryView,
+            Permission::ViewsShare,
+            Permission::MacrosShare,
             Permission::AuditView,
             Permission::TeamsManage,
             Permission::DeskConfigure,

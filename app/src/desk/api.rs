@@ -137,12 +137,14 @@ pub async fn save_draft(number: TicketNumber, body: String, internal: bool) -> R
         }
         let db = state()?.db;
         let id = server::ticket_id(&db, number).await?;
-        if body.trim().is_empty() {
-            super::repo::delete_draft(&db, user.id, id).await?;
-        } else {
+        let typing = !body.trim().is_empty();
+        if typing {
             super::repo::save_draft(&db, user.id, id, &body, internal).await?;
+        } else {
+            super::repo::delete_draft(&db, user.id, id).await?;
         }
-        Ok(())
+        // The autosave is what tells the other agents on the ticket "is replying…".
+        crate::presence::api::server::typing(&db, user.id, id, number, typing).await
     })
     .await
 }

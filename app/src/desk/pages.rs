@@ -37,6 +37,7 @@ pub fn DeskPage() -> impl IntoView {
             <Title text=move || tickets.get() />
             <TabStrip />
             <PageHeader title=tickets description="Your queues update live as tickets change.">
+                <a href="/desk/macros" class=BTN_SECONDARY>"Macros"</a>
                 <button type="button" class=BTN_PRIMARY data-testid="new-ticket" data-key="n" on:click=move |_| creating.set(true)>
                     {move || format!("New {}", singular(Entity::Ticket).get().to_lowercase())}
                 </button>

@@ -28,6 +28,8 @@ pub enum LiveEvent {
     SessionsRevoked { user_id: UserId },
     /// Statuses, transitions, categories or custom fields changed.
     DeskConfigChanged,
+    /// Someone opened, left or started typing on a ticket (staff only).
+    PresenceChanged { number: i64 },
 }
 
 /// Who may receive an event.

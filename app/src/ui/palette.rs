@@ -1,6 +1,7 @@
 //! Keyboard control of the console. The command palette: `/` anywhere (outside text
-//! fields) opens it; type a ticket number, words from a ticket or its comments, or a
-//! command; arrows move, Enter opens, Escape closes. Single-key shortcuts (never
+//! fields) opens it; type a ticket number, words from a ticket or its comments, a
+//! command, or (on a ticket) a macro's name; arrows move, Enter opens or applies,
+//! Escape closes. Single-key shortcuts (never
 //! while typing in a field) are listed by `?`.
 use crate::context::use_settings;
 use crate::settings::model::Module;
@@ -10,8 +11,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 /// Fixed commands, matched by their label.
-const COMMANDS: [(&str, &str); 4] = [
+const COMMANDS: [(&str, &str); 5] = [
     ("Go to the queue", "/desk"),
+    ("Macros", "/desk/macros"),
     ("Administration", "/admin"),
     ("Your account and theme", "/account"),
     ("Audit log", "/admin/audit"),
@@ -19,6 +21,8 @@ const COMMANDS: [(&str, &str); 4] = [
 
 #[derive(Clone, PartialEq)]
 enum Item {
+    /// A macro to apply to the open ticket: (id, name).
+    Macro(uuid::Uuid, String),
     Ticket(SearchHit),
     Command(&'static str, &'static str),
 }
@@ -28,6 +32,7 @@ impl Item {
         match self {
             Item::Ticket(h) => format!("/desk/tickets/{}", h.number.0),
             Item::Command(_, href) => href.to_string(),
+            Item::Macro(..) => String::new(),
         }
     }
 }
@@ -113,9 +118,28 @@ pub fn CommandPalette() -> impl IntoView {
             }
         });
     });
+    // On a ticket, the macros come first: typing a macro's name and Enter applies it.
+    let bridge = crate::macros::bridge::use_macro_bridge();
+    let macros = RwSignal::new(Vec::<(uuid::Uuid, String)>::new());
+    Effect::new(move |_| {
+        if open.get() && bridge.ticket.get_untracked().is_some() {
+            leptos::task::spawn_local(async move {
+                let list = crate::macros::api::list_macros().await.unwrap_or_default();
+                macros.set(list.into_iter().map(|m| (m.id, m.name)).collect());
+            });
+        } else {
+            macros.set(Vec::new());
+        }
+    });
     let items = Memo::new(move |_| {
         let q = query.get().to_lowercase();
-        let mut items: Vec<Item> = hits.get().into_iter().map(Item::Ticket).collect();
+        let mut items: Vec<Item> = macros
+            .get()
+            .into_iter()
+            .filter(|(_, name)| name.to_lowercase().contains(q.trim()))
+            .map(|(id, name)| Item::Macro(id, name))
+            .collect();
+        items.extend(hits.get().into_iter().map(Item::Ticket));
         items.extend(
             COMMANDS
                 .iter()
@@ -152,9 +176,13 @@ fn PaletteDialog(
         }
     });
     let navigate = use_navigate();
+    let bridge = crate::macros::bridge::use_macro_bridge();
     let go = move |item: &Item| {
         open.set(false);
-        navigate(&item.href(), Default::default());
+        match item {
+            Item::Macro(id, _) => bridge.apply(*id),
+            other => navigate(&other.href(), Default::default()),
+        }
     };
     let go_key = go.clone();
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
@@ -183,7 +211,7 @@ fn PaletteDialog(
                 <div role="dialog" aria-modal="true" aria-label="Command palette" data-testid="palette"
                     class="w-full max-w-xl overflow-hidden rounded-xl border border-line bg-surface shadow-2xl"
                     on:click=|ev| ev.stop_propagation()>
-                    <input node_ref=input type="text" placeholder="Search tickets by number, words or comments, or type a command…"
+                    <input node_ref=input type="text" placeholder="Search tickets, type a command or (on a ticket) a macro…"
                         aria-label="Search" autocomplete="off"
                         class="w-full border-b border-line bg-transparent px-4 py-3.5 text-base text-fg placeholder:text-faint focus:outline-none"
                         prop:value=move || query.get()
@@ -219,6 +247,13 @@ fn PaletteDialog(
                                             Item::Command(label, _) => view! {
                                                 <span class="text-sm text-fg">{label}</span>
                                             }.into_any(),
+                                            Item::Macro(_, name) => view! {
+                                                <div class="flex items-baseline gap-2" data-macro=name.clone()>
+                                                    <span class="text-xs uppercase tracking-wide text-accent">"Macro"</span>
+                                                    <span class="truncate text-sm font-medium text-fg">{name.clone()}</span>
+                                                    <span class="ml-auto shrink-0 text-xs text-faint">"Enter applies"</span>
+                                                </div>
+                                            }.into_any(),
                                         }}
                                     </li>
                                 }
@@ -235,7 +270,7 @@ fn PaletteDialog(
 
 /// The keyboard shortcuts: (keys, what they do).
 pub const SHORTCUTS: [(&str, &str); 18] = [
-    ("/", "Search tickets and commands"),
+    ("/", "Search tickets and commands; on a ticket, apply a macro"),
     ("?", "Show this list"),
     ("g q", "Go to the queue"),
     ("Alt+1…9", "Switch tabs (1 is the queue)"),

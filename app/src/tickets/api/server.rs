@@ -157,9 +157,24 @@ pub async fn get(db: &PgPool, user: &CurrentUser, number: TicketNumber) -> AppRe
 }
 
 pub async fn update(db: &PgPool, user: &CurrentUser, number: TicketNumber, patch: TicketPatch) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    update_in(db, &mut tx, user, number, &patch, "ticket.update").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `update` inside the caller's transaction, audited as `action` (macros use it, so
+/// their changes take the same checks). Returns the names of the changed fields.
+pub async fn update_in(
+    db: &PgPool,
+    tx: &mut sqlx::PgConnection,
+    user: &CurrentUser,
+    number: TicketNumber,
+    patch: &TicketPatch,
+    action: &str,
+) -> AppResult<Vec<&'static str>> {
     let workflow = repo::load_workflow(db).await?;
     check_assignee(db, patch.assignee).await?;
-    let mut tx = db.begin().await?;
     let current =
         repo::find_by_number(&mut *tx, number).await?.ok_or_else(|| AppError::NotFound(number.to_string()))?;
     let locked_version = repo::lock(&mut *tx, current.id).await?;
@@ -172,9 +187,7 @@ pub async fn update(db: &PgPool, user: &CurrentUser, number: TicketNumber, patch
         )));
     }
     let catalog = fields_repo::load_catalog(db).await?;
-    apply_locked(&mut tx, user, (&workflow, &catalog), &current, &patch, "ticket.update").await?;
-    tx.commit().await?;
-    Ok(())
+    apply_locked(tx, user, (&workflow, &catalog), &current, patch, action).await
 }
 
 /// Applies `patch` to `current` (row already locked): timeline events, one audit
@@ -435,6 +448,7 @@ pub async fn comment(
     let comment_id = repo::insert_comment(&mut *tx, ticket.id, user.id, body, internal).await?;
     // The reply is sent, so its draft is done.
     crate::desk::repo::delete_draft(&mut *tx, user.id, ticket.id).await?;
+    crate::presence::api::server::stopped_typing(&mut tx, user.id, ticket.id, number).await?;
     let version = repo::touch(&mut *tx, ticket.id).await?;
     repo::insert_event(&mut *tx, ticket.id, Some(user.id), "comment", &json!({ "comment_id": comment_id }), version)
         .await?;

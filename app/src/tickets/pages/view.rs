@@ -30,9 +30,10 @@ pub fn TicketView() -> impl IntoView {
     let update = ServerAction::<UpdateTicket>::new();
     let comment = ServerAction::<AddComment>::new();
     let live = Memo::new(move |_| live_version(number.get().0));
+    let macros = crate::macros::bridge::use_macro_bridge();
     let detail = Resource::new(
-        move || (number.get(), update.version().get(), comment.version().get(), live.get()),
-        |(n, _, _, _)| get_ticket(n),
+        move || (number.get(), update.version().get(), comment.version().get(), live.get(), macros.generation.get()),
+        |(n, _, _, _, _)| get_ticket(n),
     );
     let workflow = Resource::new(|| (), |_| get_workflow());
     let error = Signal::derive(move || error_of(update.value().get()).or_else(|| error_of(comment.value().get())));
@@ -56,6 +57,9 @@ pub fn TicketView() -> impl IntoView {
         <Guarded permission=Permission::DeskView module=Module::ServiceDesk>
             <TabStrip />
             <ErrorNotice error=error />
+            <Show when=move || mounted.get()>
+                <super::presence::PresenceBanner number />
+            </Show>
             <div class="grid gap-6 lg:grid-cols-[1fr_18rem]">
                 <div class="min-w-0">
                     <Transition fallback=Loading>
@@ -79,15 +83,20 @@ pub fn TicketView() -> impl IntoView {
                     // Outside the Transition: a live reload of the ticket never
                     // re-creates the box someone is typing in.
                     <Show when=loaded>
+                        <crate::macros::bridge::MacroReceiver current body=draft.body internal=draft.internal
+                            on_edit=move |_| draft.edited(number.get_untracked()) />
                         <Reply number action=comment draft />
                     </Show>
                 </div>
-                <Show when=loaded>
-                    <div class="space-y-4">
+                <div class="space-y-4">
+                    <Show when=loaded>
                         <Fields current picker patch />
                         <super::classify::Classification current watchers patch />
-                    </div>
-                </Show>
+                    </Show>
+                    <Show when=move || mounted.get()>
+                        <super::requester::RequesterPanel number />
+                    </Show>
+                </div>
             </div>
             {move || picker.get().map(|which| view! { <FieldPicker which current flow patch picker /> })}
         </Guarded>
@@ -348,11 +357,6 @@ fn Fields(
                 on:click=move |_| patch(TicketPatch { status: Some("resolved".into()), ..Default::default() })>
                 "Resolve " <Kbd k="e" />
             </button>
-            <div class="border-t border-line pt-4">
-                <p class=LABEL>"Requester"</p>
-                <p class="text-sm text-fg">{field(|t| t.requester_name.clone())}</p>
-                <p class="text-xs text-muted">{field(|t| t.requester_email.clone())}</p>
-            </div>
         </aside>
     }
 }
