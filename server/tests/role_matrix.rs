@@ -59,6 +59,11 @@ fn args(endpoint: &str) -> Value {
             json!({ "target": { "kind": "tickets", "numbers": [999999] }, "changes": { "status": "no_such_status" } })
         }
         "tickets/bulk_progress" => json!({ "job": 999999999 }),
+        "tickets/links" | "tickets/pending_attachments" => json!({ "number": 999999 }),
+        "tickets/link" => json!({ "number": 999999, "relation": "related_to", "other": 999998 }),
+        "tickets/unlink" => json!({ "number": 999999, "other": 999998 }),
+        "tickets/merge" => json!({ "number": 999999, "version": 1, "into": 999998, "into_version": 1 }),
+        "settings/update_attachments" => json!({ "max_size_mb": 25 }),
         "desk/save_view" => json!({ "id": null, "name": "", "shared": false, "filter": {} }),
         "desk/delete_view" => json!({ "id": nobody }),
         "desk/open_tab" | "desk/close_tab" | "desk/draft" => json!({ "number": 999999 }),

@@ -1,7 +1,9 @@
 //! Tickets: workflow, queues, the ticket with its timeline, comments.
 pub mod api;
+pub mod attachments;
 #[cfg(feature = "ssr")]
 pub mod export;
+pub mod links;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -151,6 +151,12 @@ pub struct TimelineItem {
     pub at: DateTime<Utc>,
     pub actor: Option<String>,
     pub what: TimelineWhat,
+    /// The comment of a `Comment` entry.
+    #[serde(default)]
+    pub comment_id: Option<uuid::Uuid>,
+    /// Files of this comment, or of the description on the `Created` entry.
+    #[serde(default)]
+    pub attachments: Vec<super::attachments::model::Attachment>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -159,6 +165,11 @@ pub enum TimelineWhat {
     Created,
     Changed { field: String, from: String, to: String },
     Comment { body: String, internal: bool },
+    /// A link to `other` was added or removed; `relation` is what this ticket is to it.
+    Linked { relation: super::links::model::Relation, other: TicketNumber, added: bool },
+    /// A merge: this ticket went `into` `other` (true) or `other` came into this one,
+    /// bringing `comments` comments.
+    Merged { into: bool, other: TicketNumber, comments: u32 },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
