@@ -109,7 +109,8 @@ impl Config {
             }
         }
         let data_dir = o.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
-        let attachments_dir = o.attachments_dir.clone().or(file.attachments_dir).unwrap_or_else(|| data_dir.join("attachments"));
+        let attachments_dir =
+            o.attachments_dir.clone().or(file.attachments_dir).unwrap_or_else(|| data_dir.join("attachments"));
         Ok(Config {
             addr,
             data_dir,

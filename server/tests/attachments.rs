@@ -8,14 +8,25 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 async fn create(app: &TestApp, c: &reqwest::Client, title: &str) -> i64 {
-    let (s, n) =
-        call(app, c, "tickets/create", json!({ "title": title, "description": "", "priority": "p3", "requester": null }))
-            .await;
+    let (s, n) = call(
+        app,
+        c,
+        "tickets/create",
+        json!({ "title": title, "description": "", "priority": "p3", "requester": null }),
+    )
+    .await;
     assert_eq!(s, 200, "{n}");
     n.as_i64().unwrap()
 }
 
-async fn upload_to(app: &TestApp, c: &reqwest::Client, n: i64, query: &str, name: &str, bytes: Vec<u8>) -> (u16, Value) {
+async fn upload_to(
+    app: &TestApp,
+    c: &reqwest::Client,
+    n: i64,
+    query: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> (u16, Value) {
     let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
     let res = c.post(app.url(&format!("/desk/tickets/{n}/attachments{query}"))).multipart(form).send().await.unwrap();
     let status = res.status().as_u16();
@@ -29,8 +40,13 @@ async fn upload(app: &TestApp, c: &reqwest::Client, n: i64, name: &str, bytes: V
 
 async fn reply(app: &TestApp, c: &reqwest::Client, n: i64, internal: bool, files: &[&Value]) -> (u16, Value) {
     let ids: Vec<&Value> = files.iter().map(|f| &f["id"]).collect();
-    call(app, c, "tickets/comment", json!({ "number": n, "body": "See attached", "internal": internal, "attachments": ids }))
-        .await
+    call(
+        app,
+        c,
+        "tickets/comment",
+        json!({ "number": n, "body": "See attached", "internal": internal, "attachments": ids }),
+    )
+    .await
 }
 
 async fn download(app: &TestApp, c: &reqwest::Client, id: &Value) -> reqwest::Response {

@@ -7,9 +7,13 @@ use common::{call, spawn_app, TestApp};
 use serde_json::{json, Value};
 
 async fn create(app: &TestApp, c: &reqwest::Client, title: &str) -> i64 {
-    let (s, n) =
-        call(app, c, "tickets/create", json!({ "title": title, "description": "", "priority": "p3", "requester": null }))
-            .await;
+    let (s, n) = call(
+        app,
+        c,
+        "tickets/create",
+        json!({ "title": title, "description": "", "priority": "p3", "requester": null }),
+    )
+    .await;
     assert_eq!(s, 200, "{n}");
     n.as_i64().unwrap()
 }
@@ -23,7 +27,11 @@ async fn get(app: &TestApp, c: &reqwest::Client, n: i64) -> Value {
 async fn links(app: &TestApp, c: &reqwest::Client, n: i64) -> Vec<(String, i64)> {
     let (s, l) = call(app, c, "tickets/links", json!({ "number": n })).await;
     assert_eq!(s, 200, "{l}");
-    l.as_array().unwrap().iter().map(|x| (x["relation"].as_str().unwrap().to_string(), x["other"].as_i64().unwrap())).collect()
+    l.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| (x["relation"].as_str().unwrap().to_string(), x["other"].as_i64().unwrap()))
+        .collect()
 }
 
 async fn link(app: &TestApp, c: &reqwest::Client, n: i64, relation: &str, other: i64) -> (u16, Value) {
@@ -72,7 +80,11 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 async fn links_show_on_both_tickets_and_both_timelines_and_unlinking_removes_them() {
     let app = spawn_app().await;
     let agent = app.signed_in("agent").await;
-    let (a, b, c) = (create(&app, &agent, "Outage").await, create(&app, &agent, "Parent").await, create(&app, &agent, "Other").await);
+    let (a, b, c) = (
+        create(&app, &agent, "Outage").await,
+        create(&app, &agent, "Parent").await,
+        create(&app, &agent, "Other").await,
+    );
 
     let (s, list) = link(&app, &agent, a, "child_of", b).await;
     assert_eq!(s, 200, "{list}");
@@ -149,12 +161,16 @@ async fn merging_moves_comments_with_their_authors_and_closes_the_duplicate_for_
     for (who, body, internal) in
         [(&requester, "It is the one on floor 2", false), (&agent, "Check the tray", true), (&agent, "On it", false)]
     {
-        let (s, r) = call(&app, who, "tickets/comment", json!({ "number": a, "body": body, "internal": internal })).await;
+        let (s, r) =
+            call(&app, who, "tickets/comment", json!({ "number": a, "body": body, "internal": internal })).await;
         assert_eq!(s, 200, "{r}");
     }
     let before = comments(&get(&app, &agent, a).await);
     assert_eq!(before.len(), 3);
-    let (va, vb) = (get(&app, &agent, a).await["ticket"]["version"].clone(), get(&app, &agent, b).await["ticket"]["version"].clone());
+    let (va, vb) = (
+        get(&app, &agent, a).await["ticket"]["version"].clone(),
+        get(&app, &agent, b).await["ticket"]["version"].clone(),
+    );
 
     let mut listener = sqlx::postgres::PgListener::connect(&app.database_url).await.unwrap();
     listener.listen(app::live::CHANNEL).await.unwrap();
@@ -166,7 +182,10 @@ async fn merging_moves_comments_with_their_authors_and_closes_the_duplicate_for_
     // Both tickets are announced.
     let mut announced = std::collections::BTreeSet::new();
     while announced.len() < 2 {
-        let n = tokio::time::timeout(std::time::Duration::from_secs(10), listener.recv()).await.expect("live event").unwrap();
+        let n = tokio::time::timeout(std::time::Duration::from_secs(10), listener.recv())
+            .await
+            .expect("live event")
+            .unwrap();
         let env: Value = serde_json::from_str(n.payload()).unwrap();
         if env["event"]["type"] == "ticket_changed" {
             announced.insert(env["event"]["number"].as_i64().unwrap());
@@ -176,7 +195,8 @@ async fn merging_moves_comments_with_their_authors_and_closes_the_duplicate_for_
 
     let target = get(&app, &agent, b).await;
     assert_eq!(comments(&target), before, "same bodies, authors, times and visibility");
-    let merged: Vec<&Value> = target["timeline"].as_array().unwrap().iter().filter(|i| i["what"]["kind"] == "merged").collect();
+    let merged: Vec<&Value> =
+        target["timeline"].as_array().unwrap().iter().filter(|i| i["what"]["kind"] == "merged").collect();
     assert_eq!(merged.len(), 1);
     assert_eq!(merged[0]["what"], json!({ "kind": "merged", "into": false, "other": a, "comments": 3 }));
     // The requester of both still sees the public replies, not the note.
@@ -189,7 +209,10 @@ async fn merging_moves_comments_with_their_authors_and_closes_the_duplicate_for_
     assert!(comments(&dup).is_empty());
     assert_eq!(links(&app, &agent, a).await, vec![("duplicate_of".to_string(), b)]);
     assert_eq!(links(&app, &agent, b).await, vec![("duplicated_by".to_string(), a)]);
-    assert_eq!(count(&app, "select count(*) from audit_log where action in ('ticket.merge', 'ticket.merge_into')").await, 2);
+    assert_eq!(
+        count(&app, "select count(*) from audit_log where action in ('ticket.merge', 'ticket.merge_into')").await,
+        2
+    );
 
     // A later edit of the target sees the moved comments as news.
     let (s, body) = call(&app, &agent, "tickets/update", json!({ "number": b, "patch": { "version": vb, "title": "x", "status": null, "priority": null, "assignee": null, "team": null, "tags": null } })).await;
@@ -199,7 +222,8 @@ async fn merging_moves_comments_with_their_authors_and_closes_the_duplicate_for_
     let vc = get(&app, &agent, c).await["ticket"]["version"].clone();
     let va2 = dup["ticket"]["version"].clone();
     let (s, body) =
-        call(&app, &agent, "tickets/merge", json!({ "number": c, "version": vc, "into": a, "into_version": va2 })).await;
+        call(&app, &agent, "tickets/merge", json!({ "number": c, "version": vc, "into": a, "into_version": va2 }))
+            .await;
     assert_eq!(s, 422, "{body}");
     app.stop().await;
 }
@@ -225,7 +249,8 @@ async fn a_merge_over_a_newer_version_of_either_ticket_is_refused_and_changes_no
     let vb = get(&app, &agent, b).await["ticket"]["version"].clone();
     let stale_a = va.as_i64().unwrap() - 1;
     let (s, _) =
-        call(&app, &agent, "tickets/merge", json!({ "number": a, "version": stale_a, "into": b, "into_version": vb })).await;
+        call(&app, &agent, "tickets/merge", json!({ "number": a, "version": stale_a, "into": b, "into_version": vb }))
+            .await;
     assert_eq!(s, 409);
 
     let dup = get(&app, &agent, a).await;
@@ -250,9 +275,13 @@ async fn requesters_cannot_link_or_merge_and_never_see_links_to_tickets_not_thei
     assert_eq!(link(&app, &requester, mine, "related_to", theirs).await.0, 403);
     let (s, _) = call(&app, &requester, "tickets/unlink", json!({ "number": mine, "other": theirs })).await;
     assert_eq!(s, 403);
-    let (s, _) =
-        call(&app, &requester, "tickets/merge", json!({ "number": mine, "version": 1, "into": mine_too, "into_version": 1 }))
-            .await;
+    let (s, _) = call(
+        &app,
+        &requester,
+        "tickets/merge",
+        json!({ "number": mine, "version": 1, "into": mine_too, "into_version": 1 }),
+    )
+    .await;
     assert_eq!(s, 403);
     assert_eq!(count(&app, "select count(*) from ticket_links").await, 0);
 
@@ -266,18 +295,30 @@ async fn requesters_cannot_link_or_merge_and_never_see_links_to_tickets_not_thei
 
     // Merging a requester's ticket into someone else's: their replies become
     // internal notes there, and they never see the other ticket named.
-    call(&app, &requester, "tickets/comment", json!({ "number": mine_too, "body": "my serial is 123", "internal": false })).await;
+    call(
+        &app,
+        &requester,
+        "tickets/comment",
+        json!({ "number": mine_too, "body": "my serial is 123", "internal": false }),
+    )
+    .await;
     let v1 = get(&app, &agent, mine_too).await["ticket"]["version"].clone();
     let v2 = get(&app, &agent, theirs).await["ticket"]["version"].clone();
-    let (s, body) =
-        call(&app, &agent, "tickets/merge", json!({ "number": mine_too, "version": v1, "into": theirs, "into_version": v2 })).await;
+    let (s, body) = call(
+        &app,
+        &agent,
+        "tickets/merge",
+        json!({ "number": mine_too, "version": v1, "into": theirs, "into_version": v2 }),
+    )
+    .await;
     assert_eq!(s, 200, "{body}");
     let moved = comments(&get(&app, &agent, theirs).await);
     assert_eq!(moved.len(), 1);
     assert!(moved[0].3, "a reply moved to another requester's ticket is internal");
     let dup = get(&app, &requester, mine_too).await;
     assert_eq!(dup["ticket"]["status"], "closed");
-    let kinds: Vec<&str> = dup["timeline"].as_array().unwrap().iter().map(|i| i["what"]["kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> =
+        dup["timeline"].as_array().unwrap().iter().map(|i| i["what"]["kind"].as_str().unwrap()).collect();
     assert!(!kinds.contains(&"merged"), "{kinds:?}");
     assert!(!dup.to_string().contains(&format!("\"other\":{theirs}")), "{dup}");
     assert_eq!(links(&app, &requester, mine_too).await, vec![("related_to".to_string(), mine)]);

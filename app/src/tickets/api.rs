@@ -77,8 +77,7 @@ pub async fn add_comment(
     body: String,
     internal: bool,
     // Ids of files uploaded while writing (see `POST /desk/tickets/{number}/attachments`).
-    #[server(default)]
-    attachments: Vec<uuid::Uuid>,
+    #[server(default)] attachments: Vec<uuid::Uuid>,
 ) -> Result<TicketDetail, AppError> {
     use crate::auth::{guard::*, model::Permission};
     respond(async {

@@ -1,5 +1,6 @@
 //! Tickets as the browser sees them: summaries for queues, the full ticket with its
 //! timeline, filters, and the workflow (statuses and allowed transitions).
+use super::links::model::Relation;
 use crate::auth::model::UserId;
 use crate::teams::model::TeamId;
 use chrono::{DateTime, Utc};
@@ -165,10 +166,10 @@ pub enum TimelineWhat {
     Created,
     Changed { field: String, from: String, to: String },
     Comment { body: String, internal: bool },
-    /// A link to `other` was added or removed; `relation` is what this ticket is to it.
-    Linked { relation: super::links::model::Relation, other: TicketNumber, added: bool },
-    /// A merge: this ticket went `into` `other` (true) or `other` came into this one,
-    /// bringing `comments` comments.
+    // A link to `other` was added or removed; `relation` is what this ticket is to it.
+    Linked { relation: Relation, other: TicketNumber, added: bool },
+    // A merge: this ticket went `into` `other` (true), or `other` came into this one,
+    // bringing `comments` comments.
     Merged { into: bool, other: TicketNumber, comments: u32 },
 }
 

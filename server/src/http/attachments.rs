@@ -90,7 +90,9 @@ pub async fn upload(
     let draft = match q.to.as_deref() {
         None | Some("reply") => true,
         Some("description") => false,
-        Some(other) => return fail(AppError::field("to", format!("Attach to \"reply\" or \"description\", not \"{other}\"."))),
+        Some(other) => {
+            return fail(AppError::field("to", format!("Attach to \"reply\" or \"description\", not \"{other}\".")))
+        }
     };
     let limits = match repo::load_settings(db).await {
         Ok(l) => l,
@@ -102,7 +104,8 @@ pub async fn upload(
         with_status(fail(e), StatusCode::PAYLOAD_TOO_LARGE)
     };
     // A declared body far over the limit is refused before reading any of it.
-    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > max + 64 * 1024) {
         return too_large();
     }

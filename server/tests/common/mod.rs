@@ -122,7 +122,14 @@ pub async fn spawn_app_with(opts: ServeOptions) -> TestApp {
         let _ = rx.await;
     }));
     let pool = helios_server::db::connect(&database_url).await.expect("test pool");
-    TestApp { addr, pool, database_url, attachments_dir: data_dir.join("attachments"), stop: Some(tx), handle: Some(handle) }
+    TestApp {
+        addr,
+        pool,
+        database_url,
+        attachments_dir: data_dir.join("attachments"),
+        stop: Some(tx),
+        handle: Some(handle),
+    }
 }
 
 /// Calls a server function with JSON arguments; returns status and JSON body.

@@ -145,7 +145,11 @@ pub async fn get(db: &PgPool, user: &CurrentUser, number: TicketNumber) -> AppRe
 }
 
 /// Requesters see link and merge entries only when the other ticket is theirs too.
-async fn hide_links_to_unseen_tickets(db: &PgPool, user: &CurrentUser, timeline: &mut Vec<TimelineItem>) -> AppResult<()> {
+async fn hide_links_to_unseen_tickets(
+    db: &PgPool,
+    user: &CurrentUser,
+    timeline: &mut Vec<TimelineItem>,
+) -> AppResult<()> {
     let other = |w: &TimelineWhat| match w {
         TimelineWhat::Linked { other, .. } | TimelineWhat::Merged { other, .. } => Some(other.0),
         _ => None,
@@ -397,8 +401,9 @@ pub async fn comment(
     // Files uploaded while writing this reply; any that are not the caller's unsent
     // uploads on this ticket refuse the whole reply (the transaction is dropped).
     if !attachments.is_empty() {
-        let attached = super::super::attachments::repo::attach_drafts(&mut *tx, &attachments, ticket.id, user.id, comment_id)
-            .await?;
+        let attached =
+            super::super::attachments::repo::attach_drafts(&mut *tx, &attachments, ticket.id, user.id, comment_id)
+                .await?;
         if attached != attachments.len() as u64 {
             return Err(AppError::field(
                 "attachments",

@@ -22,8 +22,7 @@ pub async fn update_attachment_settings(max_size_mb: u32) -> Result<AttachmentSe
     use crate::auth::{guard::*, model::Permission};
     respond(async {
         let user = require(Permission::SettingsManage).await?;
-        let settings =
-            AttachmentSettings { max_size_mb }.validate().map_err(|m| AppError::field("max_size_mb", m))?;
+        let settings = AttachmentSettings { max_size_mb }.validate().map_err(|m| AppError::field("max_size_mb", m))?;
         let db = state()?.db;
         crate::settings::api::server::save_setting(&db, &user, super::repo::SETTINGS_KEY, &settings).await?;
         Ok(settings)
@@ -79,7 +78,12 @@ pub mod server {
     }
 
     /// Records a stored upload and audits it; a description file is announced.
-    pub async fn record_upload(db: &PgPool, user: &CurrentUser, ticket: &Ticket, row: NewAttachment<'_>) -> AppResult<Attachment> {
+    pub async fn record_upload(
+        db: &PgPool,
+        user: &CurrentUser,
+        ticket: &Ticket,
+        row: NewAttachment<'_>,
+    ) -> AppResult<Attachment> {
         let mut tx = db.begin().await?;
         let draft = row.draft;
         let a = repo::insert(&mut *tx, row).await?;
@@ -117,8 +121,16 @@ pub mod server {
         }
         let before = serde_json::json!({ "attachment": id, "filename": access.filename });
         let number = repo::ticket_number(&mut *tx, access.ticket_id).await?;
-        record(&mut *tx, &Actor::user(user), "ticket.attachment.remove", "ticket", &number.to_string(), Some(&before), None)
-            .await?;
+        record(
+            &mut *tx,
+            &Actor::user(user),
+            "ticket.attachment.remove",
+            "ticket",
+            &number.to_string(),
+            Some(&before),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

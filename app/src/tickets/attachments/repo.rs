@@ -74,7 +74,11 @@ pub async fn find_access(db: impl PgExecutor<'_>, id: uuid::Uuid) -> sqlx::Resul
 
 /// The sent attachments of a ticket, oldest first; those of internal notes only
 /// when `with_internal`.
-pub async fn for_ticket(db: impl PgExecutor<'_>, ticket: TicketId, with_internal: bool) -> sqlx::Result<Vec<Attachment>> {
+pub async fn for_ticket(
+    db: impl PgExecutor<'_>,
+    ticket: TicketId,
+    with_internal: bool,
+) -> sqlx::Result<Vec<Attachment>> {
     sqlx::query_as!(
         Attachment,
         r#"select a.id, a.filename, a.size_bytes, a.content_type, a.comment_id, a.draft, a.created_at
@@ -145,7 +149,10 @@ pub async fn ticket_number(
     db: impl PgExecutor<'_>,
     ticket: TicketId,
 ) -> sqlx::Result<crate::tickets::model::TicketNumber> {
-    sqlx::query_scalar!(r#"select number as "number: crate::tickets::model::TicketNumber" from tickets where id = $1"#, ticket.0)
-        .fetch_one(db)
-        .await
+    sqlx::query_scalar!(
+        r#"select number as "number: crate::tickets::model::TicketNumber" from tickets where id = $1"#,
+        ticket.0
+    )
+    .fetch_one(db)
+    .await
 }

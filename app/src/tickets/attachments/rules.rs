@@ -65,8 +65,10 @@ pub fn content_type_for(filename: &str) -> &'static str {
 /// `Content-Disposition` for a download: always `attachment`, with an ASCII
 /// fallback name and the exact name in RFC 5987 form.
 pub fn content_disposition(filename: &str) -> String {
-    let ascii: String =
-        filename.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
+    let ascii: String = filename
+        .chars()
+        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .collect();
     let mut encoded = String::new();
     for b in filename.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {

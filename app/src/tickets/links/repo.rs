@@ -146,7 +146,12 @@ pub async fn move_comments(
 
 /// Moves the timeline entries of moved comments, stamped with the target's new
 /// version so conflict messages on the target list them.
-pub async fn move_comment_events(db: impl PgExecutor<'_>, from: TicketId, to: TicketId, version: i32) -> sqlx::Result<u64> {
+pub async fn move_comment_events(
+    db: impl PgExecutor<'_>,
+    from: TicketId,
+    to: TicketId,
+    version: i32,
+) -> sqlx::Result<u64> {
     Ok(sqlx::query!(
         "update ticket_events set ticket_id = $2, version = $3 where ticket_id = $1 and kind = 'comment'",
         from.0,

@@ -136,8 +136,7 @@ pub async fn unlink(db: &PgPool, user: &CurrentUser, number: TicketNumber, other
     linked_event(&mut tx, user, &a, relation, &b, false).await?;
     linked_event(&mut tx, user, &b, relation.inverse(), &a, false).await?;
     let before = json!({ "relation": relation, "other": b.number.to_string() });
-    record(&mut *tx, &Actor::user(user), "ticket.unlink", "ticket", &a.number.to_string(), Some(&before), None)
-        .await?;
+    record(&mut *tx, &Actor::user(user), "ticket.unlink", "ticket", &a.number.to_string(), Some(&before), None).await?;
     announce(&mut tx, a.requester_id, a.number).await?;
     announce(&mut tx, b.requester_id, b.number).await?;
     tx.commit().await?;
@@ -240,7 +239,8 @@ pub async fn merge(
         tickets::insert_event(&mut *tx, b.id, Some(user.id), &kind, &detail, b_version).await?;
     }
     let before = json!({ "status": a.status, "version": va });
-    let after = json!({ "into": b.number.to_string(), "status": closed.key, "comments_moved": n, "made_internal": private });
+    let after =
+        json!({ "into": b.number.to_string(), "status": closed.key, "comments_moved": n, "made_internal": private });
     record(&mut *tx, &Actor::user(user), "ticket.merge", "ticket", &a.number.to_string(), Some(&before), Some(&after))
         .await?;
     let target = json!({ "from": a.number.to_string(), "comments_moved": n, "version": b_version });

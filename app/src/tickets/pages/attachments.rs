@@ -132,7 +132,8 @@ mod browser {
         let form = web_sys::FormData::new().map_err(|e| AppError::Transport(format!("{e:?}")))?;
         form.append_with_blob_and_filename("file", file, &file.name())
             .map_err(|e| AppError::Transport(format!("{e:?}")))?;
-        let (status, text) = send("POST", &format!("/desk/tickets/{}/attachments", number.0), Some(&form.into())).await?;
+        let (status, text) =
+            send("POST", &format!("/desk/tickets/{}/attachments", number.0), Some(&form.into())).await?;
         if (200..300).contains(&status) {
             serde_json::from_str(&text).map_err(|e| AppError::Transport(e.to_string()))
         } else {

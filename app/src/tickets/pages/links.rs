@@ -2,7 +2,7 @@
 //! duplicates, with a form to link another ticket and one to merge this ticket
 //! into another as its duplicate.
 use super::queue::category_tone;
-use crate::tickets::links::api::{list_links, link_tickets, merge_tickets, unlink_tickets};
+use crate::tickets::links::api::{link_tickets, list_links, merge_tickets, unlink_tickets};
 use crate::tickets::links::model::{Relation, TicketLink};
 use crate::tickets::model::{Ticket, TicketNumber};
 use crate::ui::*;
@@ -33,7 +33,8 @@ pub fn LinksPanel(number: Memo<TicketNumber>, current: RwSignal<Option<Ticket>>)
         });
     };
     let parse_other = move |s: String| {
-        TicketNumber::parse(&s).ok_or_else(|| crate::error::AppError::field("other", "Type a ticket number like TKT-42."))
+        TicketNumber::parse(&s)
+            .ok_or_else(|| crate::error::AppError::field("other", "Type a ticket number like TKT-42."))
     };
     let on_link = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

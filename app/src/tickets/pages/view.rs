@@ -282,7 +282,9 @@ fn Reply(number: Memo<TicketNumber>, action: ServerAction<AddComment>, draft: Dr
                 number: number.get_untracked(),
                 body: body.get_untracked(),
                 internal: internal.get_untracked(),
-                attachments: files.with_untracked(|f| f.iter().map(|a: &crate::tickets::attachments::model::Attachment| a.id).collect()),
+                attachments: files.with_untracked(|f| {
+                    f.iter().map(|a: &crate::tickets::attachments::model::Attachment| a.id).collect()
+                }),
             });
         }
     };
