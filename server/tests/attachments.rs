@@ -137,6 +137,15 @@ async fn a_file_over_the_size_limit_is_refused_and_nothing_is_stored() {
     let app = spawn_app().await;
     let admin = app.signed_in("admin").await;
     let agent = app.signed_in("agent").await;
+    let n = create(&app, &agent, "Big file").await;
+    // Within the default 25 MB, and over axum's default body limit (2 MB).
+    let (s, body) = upload(&app, &agent, n, "photo.jpg", vec![1u8; 3 * 1024 * 1024]).await;
+    assert_eq!(s, 201, "{body}");
+    sqlx::query("delete from ticket_attachments").execute(&app.pool).await.unwrap();
+    for f in stored_files(&app) {
+        std::fs::remove_file(f).unwrap();
+    }
+
     let (s, _) = call(&app, &agent, "settings/update_attachments", json!({ "max_size_mb": 1 })).await;
     assert_eq!(s, 403);
     let (s, _) = call(&app, &admin, "settings/update_attachments", json!({ "max_size_mb": 0 })).await;
@@ -145,7 +154,6 @@ async fn a_file_over_the_size_limit_is_refused_and_nothing_is_stored() {
     assert_eq!(s, 200, "{set}");
     let (_, got) = call(&app, &admin, "settings/attachments", json!({})).await;
     assert_eq!(got["max_size_mb"], 1);
-    let n = create(&app, &agent, "Big file").await;
 
     // Just over the limit: refused while streaming.
     let (s, body) = upload(&app, &agent, n, "big.bin", vec![7u8; 1024 * 1024 + 1]).await;
@@ -242,4 +250,84 @@ async fn file_names_with_paths_are_reduced_to_a_safe_name_and_stored_by_id() {
     let created = d["timeline"].as_array().unwrap().iter().find(|i| i["what"]["kind"] == "created").unwrap().clone();
     assert_eq!(created["attachments"][0]["filename"], "passwd");
     app.stop().await;
+}
+
+/// Peak resident memory of a process, in bytes.
+fn peak_rss(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() * 1024
+}
+
+/// The real binary in its own process, so its memory is the upload's alone.
+#[tokio::test]
+async fn a_large_upload_is_streamed_to_the_store_in_bounded_memory() {
+    const SIZE: u64 = 96 * 1024 * 1024;
+    const CHUNK: u64 = 64 * 1024;
+    let files = common::temp_dir("files");
+    let database_url = common::fresh_database().await;
+    let mut helios = common::process::Helios::serve(
+        &["--demo"],
+        &[("DATABASE_URL", &database_url), ("HELIOS_ATTACHMENTS_DIR", files.to_str().unwrap())],
+        false,
+    );
+    let client = |role: &str| {
+        let origin = helios.url("");
+        let role = role.to_string();
+        let login = helios.url("/api/auth/login");
+        async move {
+            let c = reqwest::Client::builder()
+                .cookie_store(true)
+                .default_headers([(reqwest::header::ORIGIN, origin.parse().unwrap())].into_iter().collect())
+                .build()
+                .unwrap();
+            let email = format!("{role}@demo.helios.test");
+            let res = c.post(login).json(&json!({ "email": email, "password": common::DEMO_PASSWORD })).send().await;
+            assert_eq!(res.unwrap().status(), 200);
+            c
+        }
+    };
+    let (admin, agent) = (client("admin").await, client("agent").await);
+    let res = admin
+        .post(helios.url("/api/settings/update_attachments"))
+        .json(&json!({ "max_size_mb": 200 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let res = agent
+        .post(helios.url("/api/tickets/create"))
+        .json(&json!({ "title": "Disk image", "description": "", "priority": "p3", "requester": null }))
+        .send()
+        .await
+        .unwrap();
+    let n: i64 = res.json().await.unwrap();
+
+    let before = peak_rss(helios.child.id());
+    // Generated on the fly: the client never holds the whole file either.
+    let chunks =
+        futures::stream::iter((0..SIZE / CHUNK).map(|i| Ok::<_, std::io::Error>(vec![i as u8; CHUNK as usize])));
+    let part = Part::stream_with_length(reqwest::Body::wrap_stream(chunks), SIZE).file_name("disk.img");
+    let started = std::time::Instant::now();
+    let res = agent
+        .post(helios.url(&format!("/desk/tickets/{n}/attachments")))
+        .multipart(Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let took = started.elapsed();
+    let file: Value = res.json().await.unwrap();
+    assert_eq!(file["size_bytes"], SIZE);
+    let grown = peak_rss(helios.child.id()).saturating_sub(before);
+    eprintln!(
+        "uploading {} MB took {:.1} s and raised the server's peak RSS by {:.1} MB",
+        SIZE >> 20,
+        took.as_secs_f64(),
+        grown as f64 / 1048576.0
+    );
+    assert!(grown < 40 * 1024 * 1024, "peak memory grew by {grown} bytes for a {SIZE}-byte file");
+    let stored = std::fs::metadata(files.join(file["id"].as_str().unwrap())).unwrap();
+    assert_eq!(stored.len(), SIZE);
+    assert!(helios.terminate().is_some_and(|s| s.success()));
 }
