@@ -1,6 +1,6 @@
 // Links and attachments from the ticket view: an agent links two tickets with the
-// links panel (both tickets show it), then attaches a file to a reply, sends it and
-// downloads it from the timeline.
+// links panel (both tickets show it), attaches a file to a reply, sends it and
+// downloads it from the timeline, then attaches a file to the description.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -59,5 +59,11 @@ test('an agent links two tickets and sends a reply with a file that downloads', 
   assert.match(got.disposition, /^attachment; filename="charger-notes.txt"/);
   assert.equal(got.type, 'text/plain; charset=utf-8');
   assert.equal(got.body, content);
+
+  // A file for the description shows under the ticket's opening entry.
+  await agent.setInputFiles('[data-testid="describe-input"]', {
+    name: 'label-photo.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a', 'hex'),
+  });
+  await agent.waitForSelector('[data-testid="timeline"] li:has-text("opened the ticket") [data-testid="attachments"] >> text=label-photo.png');
   assert.deepEqual(agent.errors, []);
 });

@@ -57,7 +57,7 @@ pub fn PendingFiles(number: Memo<TicketNumber>, pending: RwSignal<Vec<Attachment
                 let Some(file) = list.get(i) else { continue };
                 uploading.update(|u| *u += 1);
                 leptos::task::spawn_local(async move {
-                    let r = browser::upload(n, &file).await;
+                    let r = browser::upload(n, &file, "reply").await;
                     uploading.update(|u| *u -= 1);
                     match r {
                         Ok(a) => {
@@ -101,6 +101,42 @@ pub fn PendingFiles(number: Memo<TicketNumber>, pending: RwSignal<Vec<Attachment
     }
 }
 
+/// "Attach to description": files shown under the ticket's opening entry. They are
+/// attached at once; the ticket reloads through its live event.
+#[component]
+pub fn DescriptionUpload(number: Memo<TicketNumber>) -> impl IntoView {
+    let error = RwSignal::new(None::<AppError>);
+    let uploading = RwSignal::new(0usize);
+    let on_choose = move |_ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(input) = _ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+            let Some(list) = input.files() else { return };
+            let n = number.get_untracked();
+            for i in 0..list.length() {
+                let Some(file) = list.get(i) else { continue };
+                uploading.update(|u| *u += 1);
+                leptos::task::spawn_local(async move {
+                    let r = browser::upload(n, &file, "description").await;
+                    uploading.update(|u| *u -= 1);
+                    error.set(r.err());
+                });
+            }
+            input.set_value("");
+        }
+    };
+    view! {
+        <div>
+            <ErrorNotice error=error />
+            <label class=format!("{BTN_GHOST} cursor-pointer")>
+                {move || if uploading.get() > 0 { "Uploading…" } else { "Attach to description" }}
+                <input type="file" multiple class="sr-only" data-testid="describe-input" on:change=on_choose />
+            </label>
+        </div>
+    }
+}
+
 /// The upload and removal requests (browser only; server functions are JSON).
 mod browser {
     use super::*;
@@ -128,12 +164,12 @@ mod browser {
     }
 
     #[cfg(feature = "hydrate")]
-    pub async fn upload(number: TicketNumber, file: &web_sys::File) -> Result<Attachment, AppError> {
+    pub async fn upload(number: TicketNumber, file: &web_sys::File, to: &str) -> Result<Attachment, AppError> {
         let form = web_sys::FormData::new().map_err(|e| AppError::Transport(format!("{e:?}")))?;
         form.append_with_blob_and_filename("file", file, &file.name())
             .map_err(|e| AppError::Transport(format!("{e:?}")))?;
         let (status, text) =
-            send("POST", &format!("/desk/tickets/{}/attachments", number.0), Some(&form.into())).await?;
+            send("POST", &format!("/desk/tickets/{}/attachments?to={to}", number.0), Some(&form.into())).await?;
         if (200..300).contains(&status) {
             serde_json::from_str(&text).map_err(|e| AppError::Transport(e.to_string()))
         } else {

@@ -84,6 +84,7 @@ pub fn TicketView() -> impl IntoView {
                     <div class="space-y-6">
                         <Fields current picker patch />
                         <super::links::LinksPanel number current />
+                        <super::attachments::DescriptionUpload number />
                     </div>
                 </Show>
             </div>
