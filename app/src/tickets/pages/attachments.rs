@@ -103,6 +103,8 @@ pub fn PendingFiles(number: Memo<TicketNumber>, pending: RwSignal<Vec<Attachment
 
 /// "Attach to description": files shown under the ticket's opening entry. They are
 /// attached at once; the ticket reloads through its live event.
+// The number is only read by the browser's upload.
+#[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
 #[component]
 pub fn DescriptionUpload(number: Memo<TicketNumber>) -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
