@@ -67,3 +67,28 @@ test('an agent links two tickets and sends a reply with a file that downloads', 
   await agent.waitForSelector('[data-testid="timeline"] li:has-text("opened the ticket") [data-testid="attachments"] >> text=label-photo.png');
   assert.deepEqual(agent.errors, []);
 });
+
+test('an agent merges a duplicate into the original from the ticket view', async () => {
+  const agent = await newPage(ctx.browser);
+  await signIn(agent, ctx.helios.url, 'agent');
+  const original = await api(agent, 'tickets/create', ticket('Wi-Fi down in the east wing'));
+  const dup = await api(agent, 'tickets/create', ticket('No wireless on floor 5 east'));
+  await api(agent, 'tickets/comment', { number: dup, body: 'Access point AP-5E blinks orange', internal: false });
+
+  await agent.goto(`${ctx.helios.url}/desk/tickets/${dup}`);
+  await hydrated(agent);
+  agent.once('dialog', (d) => d.accept());
+  await agent.fill('#merge-into', `TKT-${original}`);
+  await agent.click('[data-testid="links"] button:has-text("Merge")');
+  // The duplicate reloads live: closed, linked, its comment gone to the original.
+  await agent.waitForSelector('[data-testid="status"] >> text=Closed');
+  await agent.waitForSelector(`[data-testid="timeline"] [data-testid="merged"] >> text=TKT-${original}`);
+  await agent.waitForSelector(`[data-testid="links"] [data-testid="link"] >> text=TKT-${original}`);
+
+  await agent.goto(`${ctx.helios.url}/desk/tickets/${original}`);
+  await hydrated(agent);
+  await agent.waitForSelector('[data-testid="timeline"] >> text=Access point AP-5E blinks orange');
+  await agent.waitForSelector(`[data-testid="timeline"] [data-testid="merged"] >> text=TKT-${dup}`);
+  assert.match(await agent.textContent('[data-testid="links"] [data-testid="link"]'), /Duplicated by/);
+  assert.deepEqual(agent.errors, []);
+});
