@@ -92,3 +92,23 @@ test('an agent merges a duplicate into the original from the ticket view', async
   assert.match(await agent.textContent('[data-testid="links"] [data-testid="link"]'), /Duplicated by/);
   assert.deepEqual(agent.errors, []);
 });
+
+test('an admin changes the attachment size limit in settings', async () => {
+  const admin = await newPage(ctx.browser);
+  await signIn(admin, ctx.helios.url, 'admin');
+  await admin.goto(`${ctx.helios.url}/admin/settings`);
+  await hydrated(admin);
+  // The current limit is loaded into the field first.
+  await admin.waitForFunction(() => document.querySelector('#max_size_mb')?.value === '25');
+  await admin.fill('#max_size_mb', '10');
+  await admin.click('form:has(#max_size_mb) button[type="submit"]');
+  // Saving reloads the settings page; the field then shows the stored limit.
+  await admin.waitForFunction(async () => {
+    const r = await fetch('/api/settings/attachments', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    return (await r.json()).max_size_mb === 10;
+  });
+  await admin.reload();
+  await hydrated(admin);
+  await admin.waitForFunction(() => document.querySelector('#max_size_mb')?.value === '10');
+  assert.deepEqual(admin.errors, []);
+});
