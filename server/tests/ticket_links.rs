@@ -324,3 +324,26 @@ async fn requesters_cannot_link_or_merge_and_never_see_links_to_tickets_not_thei
     assert_eq!(links(&app, &requester, mine_too).await, vec![("related_to".to_string(), mine)]);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn two_concurrent_links_cannot_together_close_a_loop() {
+    let app = spawn_app().await;
+    let agent = app.signed_in("agent").await;
+    let lead = app.signed_in("team_lead").await;
+    for round in 0..5 {
+        let mut t = Vec::new();
+        for name in ["A", "B", "C", "D"] {
+            t.push(create(&app, &agent, &format!("{name}{round}")).await);
+        }
+        assert_eq!(link(&app, &agent, t[0], "child_of", t[1]).await.0, 200);
+        assert_eq!(link(&app, &agent, t[2], "child_of", t[3]).await.0, 200);
+        // Two links on four different tickets (no shared row lock): each alone is
+        // fine, both would make A → B → C → D → A.
+        let (first, second) =
+            tokio::join!(link(&app, &agent, t[1], "child_of", t[2]), link(&app, &lead, t[3], "child_of", t[0]));
+        let mut statuses = [first.0, second.0];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 422], "round {round}: {first:?} {second:?}");
+    }
+    app.stop().await;
+}
