@@ -22,6 +22,7 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     pub site_root: Option<PathBuf>,
     pub metrics_token: Option<String>,
+    pub attachments_dir: Option<PathBuf>,
 }
 
 /// Values given by flags or environment (clap fills both).
@@ -48,6 +49,9 @@ pub struct Overrides {
     /// Bearer token that allows /metrics from non-loopback addresses [env: HELIOS_METRICS_TOKEN]
     #[arg(long, env = "HELIOS_METRICS_TOKEN", global = true, hide_env = true, hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// Directory where attachments are stored [env: HELIOS_ATTACHMENTS_DIR] [default: <data dir>/attachments]
+    #[arg(long, env = "HELIOS_ATTACHMENTS_DIR", global = true, hide_env = true)]
+    pub attachments_dir: Option<PathBuf>,
     /// Configuration file [env: HELIOS_CONFIG] [default: ./helios.toml if present]
     #[arg(long, env = "HELIOS_CONFIG", global = true, hide_env = true)]
     pub config: Option<PathBuf>,
@@ -63,6 +67,8 @@ pub struct Config {
     pub public_url: Option<String>,
     pub site_root: PathBuf,
     pub metrics_token: Option<String>,
+    /// Where attachment files are kept (an object store over a local directory).
+    pub attachments_dir: PathBuf,
 }
 
 impl std::fmt::Debug for Config {
@@ -74,6 +80,7 @@ impl std::fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("public_url", &self.public_url)
             .field("site_root", &self.site_root)
+            .field("attachments_dir", &self.attachments_dir)
             .finish()
     }
 }
@@ -101,9 +108,13 @@ impl Config {
                 bail!("DATABASE_URL must start with postgres:// or postgresql://");
             }
         }
+        let data_dir = o.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
+        let attachments_dir =
+            o.attachments_dir.clone().or(file.attachments_dir).unwrap_or_else(|| data_dir.join("attachments"));
         Ok(Config {
             addr,
-            data_dir: o.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("data")),
+            data_dir,
+            attachments_dir,
             database_url,
             log_format: o.log_format.or(file.log_format).unwrap_or(LogFormat::Pretty),
             public_url,
@@ -149,6 +160,7 @@ mod tests {
         let c = Config::load(&o).unwrap();
         assert_eq!(c.addr.port(), 5000);
         assert_eq!(c.data_dir, PathBuf::from("/srv/helios"));
+        assert_eq!(c.attachments_dir, PathBuf::from("/srv/helios/attachments"));
         assert_eq!(c.log_format, LogFormat::Pretty);
         std::fs::remove_dir_all(dir).ok();
     }

@@ -103,7 +103,12 @@ impl Application {
         tasks.push(tokio::spawn(worker.run_until_stopped(shutdown_rx.clone())));
         tasks.push(tokio::spawn(scheduler::run_until_stopped(db.pool.clone(), shutdown_rx.clone())));
 
+        std::fs::create_dir_all(&config.attachments_dir)
+            .with_context(|| format!("cannot create the attachments directory {}", config.attachments_dir.display()))?;
+        let files = object_store::local::LocalFileSystem::new_with_prefix(&config.attachments_dir)
+            .with_context(|| format!("cannot open the attachments directory {}", config.attachments_dir.display()))?;
         let router = http::router(ServerState {
+            files: Arc::new(files),
             app: app_state,
             hub,
             metrics: crate::telemetry::metrics(),

@@ -272,6 +272,24 @@ async fn watchers_are_active_agents_and_null_unassigns() {
     let (status, body) = update(&app, &agent, n, json!({ "assignee": null })).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["ticket"]["assignee_id"], Value::Null);
+
+    // Merging the ticket into another hands its watchers over.
+    let (_, target) = create(&app, &agent, "Phone screen broken", json!({})).await;
+    let target = target.as_i64().unwrap();
+    let version = |d: &Value| d["ticket"]["version"].clone();
+    let (a, b) = (ticket(&app, &agent, n).await, ticket(&app, &agent, target).await);
+    ok(
+        &app,
+        &agent,
+        "tickets/merge",
+        json!({ "number": n, "version": version(&a), "into": target, "into_version": version(&b) }),
+    )
+    .await;
+    let merged = ticket(&app, &agent, target).await;
+    let names: Vec<&str> =
+        merged["watchers"].as_array().unwrap().iter().map(|w| w["display_name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Alex Agent", "Terry Lead"]);
+    assert_eq!(ticket(&app, &agent, n).await["watchers"], json!([]));
     app.stop().await;
 }
 

@@ -74,13 +74,19 @@ pub async fn update_ticket(number: TicketNumber, patch: TicketPatch) -> Result<T
 
 /// Adds a public reply or (staff only) an internal note.
 #[server(endpoint = "tickets/comment", input = Json)]
-pub async fn add_comment(number: TicketNumber, body: String, internal: bool) -> Result<TicketDetail, AppError> {
+pub async fn add_comment(
+    number: TicketNumber,
+    body: String,
+    internal: bool,
+    // Ids of files uploaded while writing (see `POST /desk/tickets/{number}/attachments`).
+    #[server(default)] attachments: Vec<uuid::Uuid>,
+) -> Result<TicketDetail, AppError> {
     use crate::auth::{guard::*, model::Permission};
     respond(async {
         let user = require(Permission::SignedIn).await?;
         require_module(crate::settings::model::Module::ServiceDesk).await?;
         let db = state()?.db;
-        server::comment(&db, &user, number, &body, internal).await?;
+        server::comment(&db, &user, number, &body, internal, &attachments).await?;
         server::get(&db, &user, number).await
     })
     .await

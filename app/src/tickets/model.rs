@@ -1,6 +1,7 @@
 //! Tickets as the browser sees them: summaries for queues, the full ticket with its
 //! timeline, filters, and the workflow (statuses and allowed transitions).
 use super::fields::{CategoryId, Level};
+use super::links::model::Relation;
 use crate::auth::model::UserId;
 use crate::teams::model::TeamId;
 use chrono::{DateTime, Utc};
@@ -161,6 +162,12 @@ pub struct TimelineItem {
     pub at: DateTime<Utc>,
     pub actor: Option<String>,
     pub what: TimelineWhat,
+    /// The comment of a `Comment` entry.
+    #[serde(default)]
+    pub comment_id: Option<uuid::Uuid>,
+    /// Files of this comment, or of the description on the `Created` entry.
+    #[serde(default)]
+    pub attachments: Vec<super::attachments::model::Attachment>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -177,6 +184,19 @@ pub enum TimelineWhat {
         body: String,
         internal: bool,
         html: String,
+    },
+    // A link to `other` was added or removed; `relation` is what this ticket is to it.
+    Linked {
+        relation: Relation,
+        other: TicketNumber,
+        added: bool,
+    },
+    // A merge: this ticket went `into` `other` (true), or `other` came into this one,
+    // bringing `comments` comments.
+    Merged {
+        into: bool,
+        other: TicketNumber,
+        comments: u32,
     },
 }
 

@@ -203,7 +203,8 @@ pub async fn timeline(
     with_internal: bool,
 ) -> sqlx::Result<Vec<TimelineItem>> {
     let rows = sqlx::query!(
-        r#"select e.created_at, u.display_name as "actor?", e.kind, e.detail, c.body as "body?", c.internal as "internal?"
+        r#"select e.created_at, u.display_name as "actor?", e.kind, e.detail, c.body as "body?", c.internal as "internal?",
+                  c.id as "comment_id?"
            from ticket_events e
            left join users u on u.id = e.actor_id
            left join ticket_comments c on e.kind = 'comment' and c.id = (e.detail->>'comment_id')::uuid
@@ -220,6 +221,8 @@ pub async fn timeline(
         .map(|r| TimelineItem {
             at: r.created_at,
             actor: r.actor,
+            comment_id: r.comment_id,
+            attachments: Vec::new(),
             what: match r.kind.as_str() {
                 "comment" => {
                     let body = r.body.unwrap_or_default();
@@ -231,10 +234,26 @@ pub async fn timeline(
                     from: text(&r.detail, "from"),
                     to: text(&r.detail, "to"),
                 },
+                "linked" | "merged" => linked_item(&r.kind, &r.detail),
                 _ => TimelineWhat::Created,
             },
         })
         .collect())
+}
+
+/// A `linked` or `merged` timeline entry from its stored detail.
+fn linked_item(kind: &str, d: &Value) -> TimelineWhat {
+    let other = TicketNumber(d.get("other_number").and_then(Value::as_i64).unwrap_or(0));
+    let flag = |k: &str| d.get(k).and_then(Value::as_bool).unwrap_or(false);
+    if kind == "merged" {
+        let comments = d.get("comments").and_then(Value::as_u64).unwrap_or(0) as u32;
+        return TimelineWhat::Merged { into: flag("into"), other, comments };
+    }
+    let relation = d
+        .get("relation")
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or(super::links::model::Relation::RelatedTo);
+    TimelineWhat::Linked { relation, other, added: flag("added") }
 }
 
 /// A queue query: the filter, whom "me" means, and how many rows to return.

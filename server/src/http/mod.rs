@@ -1,5 +1,6 @@
 //! The HTTP surface: Leptos pages and server functions, websocket, branding files,
 //! operations endpoints, and the layers every request passes through.
+mod attachments;
 pub mod branding;
 mod export;
 pub mod ops;
@@ -11,7 +12,7 @@ use app::state::AppState;
 use axum::body::Body;
 use axum::extract::{FromRef, Request, State};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{middleware, Router};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -26,6 +27,8 @@ pub struct ServerState {
     pub metrics: PrometheusHandle,
     pub metrics_token: Option<String>,
     pub shutdown: watch::Receiver<bool>,
+    /// Where attachment bytes live.
+    pub files: std::sync::Arc<dyn object_store::ObjectStore>,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -69,6 +72,8 @@ pub fn router(state: ServerState) -> Router {
         .leptos_routes_with_context(&state, routes, context, shell)
         .route("/ws", get(ws::upgrade))
         .route("/desk/export.csv", get(export::tickets_csv))
+        .route("/desk/tickets/{number}/attachments", post(attachments::upload).layer(attachments::body_limit()))
+        .route("/attachments/{id}", get(attachments::download).delete(attachments::remove))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

@@ -48,6 +48,8 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub pool: PgPool,
     pub database_url: String,
+    /// Where this app stores attachment files.
+    pub attachments_dir: PathBuf,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
@@ -102,9 +104,11 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(opts: ServeOptions) -> TestApp {
     let database_url = fresh_database().await;
+    let data_dir = temp_dir("data");
     let config = Config {
         addr: "127.0.0.1:0".parse().unwrap(),
-        data_dir: temp_dir("data"),
+        attachments_dir: data_dir.join("attachments"),
+        data_dir: data_dir.clone(),
         database_url: Some(database_url.clone()),
         log_format: LogFormat::Pretty,
         public_url: None,
@@ -118,7 +122,14 @@ pub async fn spawn_app_with(opts: ServeOptions) -> TestApp {
         let _ = rx.await;
     }));
     let pool = helios_server::db::connect(&database_url).await.expect("test pool");
-    TestApp { addr, pool, database_url, stop: Some(tx), handle: Some(handle) }
+    TestApp {
+        addr,
+        pool,
+        database_url,
+        attachments_dir: data_dir.join("attachments"),
+        stop: Some(tx),
+        handle: Some(handle),
+    }
 }
 
 /// Calls a server function with JSON arguments; returns status and JSON body.

@@ -1,4 +1,5 @@
 //! Administration → Settings: modules, labels, branding.
+mod attachments;
 mod branding;
 mod labels;
 mod modules;
@@ -25,6 +26,7 @@ pub fn SettingsPage() -> impl IntoView {
                         <modules::ModulesSection />
                         <labels::LabelsSection initial=s.labels.clone() />
                         <branding::BrandingSection initial=s.branding.clone() />
+                        <attachments::AttachmentsSection />
                     }
                 })}
             </Suspense>

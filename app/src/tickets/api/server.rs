@@ -15,7 +15,7 @@ fn is_staff(u: &CurrentUser) -> bool {
 }
 
 /// Tells staff tabs and the requester's tabs.
-async fn announce(tx: &mut sqlx::PgConnection, requester: UserId, number: TicketNumber) -> AppResult<()> {
+pub(crate) async fn announce(tx: &mut sqlx::PgConnection, requester: UserId, number: TicketNumber) -> AppResult<()> {
     let ev = || LiveEvent::TicketChanged { number: number.0 };
     publish(&mut *tx, Audience::WithPermission { permission: Permission::DeskView }, ev()).await?;
     publish(&mut *tx, Audience::User { user_id: requester }, ev()).await?;
@@ -150,10 +150,46 @@ pub async fn get(db: &PgPool, user: &CurrentUser, number: TicketNumber) -> AppRe
     if !staff && ticket.requester_id != user.id {
         return Err(not_found());
     }
-    let timeline = repo::timeline(db, ticket.id, staff).await?;
+    let mut timeline = repo::timeline(db, ticket.id, staff).await?;
+    if !staff {
+        hide_links_to_unseen_tickets(db, user, &mut timeline).await?;
+    }
+    attach_files(&mut timeline, super::super::attachments::repo::for_ticket(db, ticket.id, staff).await?);
     let watchers = if staff { fields_repo::watchers(db, ticket.id).await? } else { Vec::new() };
     let description_html = super::super::markdown::to_safe_html(&ticket.description);
     Ok(TicketDetail { ticket, description_html, timeline, watchers })
+}
+
+/// Requesters see link and merge entries only when the other ticket is theirs too.
+async fn hide_links_to_unseen_tickets(
+    db: &PgPool,
+    user: &CurrentUser,
+    timeline: &mut Vec<TimelineItem>,
+) -> AppResult<()> {
+    let other = |w: &TimelineWhat| match w {
+        TimelineWhat::Linked { other, .. } | TimelineWhat::Merged { other, .. } => Some(other.0),
+        _ => None,
+    };
+    let numbers: Vec<i64> = timeline.iter().filter_map(|i| other(&i.what)).collect();
+    if numbers.is_empty() {
+        return Ok(());
+    }
+    let seen = super::super::links::repo::owned_numbers(db, &numbers, user.id).await?;
+    timeline.retain(|i| other(&i.what).is_none_or(|n| seen.contains(&n)));
+    Ok(())
+}
+
+/// Puts each file on its comment's entry; description files on the `Created` entry.
+fn attach_files(timeline: &mut [TimelineItem], files: Vec<super::super::attachments::model::Attachment>) {
+    for f in files {
+        let slot = timeline.iter_mut().find(|i| match f.comment_id {
+            Some(c) => i.comment_id == Some(c),
+            None => matches!(i.what, TimelineWhat::Created),
+        });
+        if let Some(item) = slot {
+            item.attachments.push(f);
+        }
+    }
 }
 
 pub async fn update(db: &PgPool, user: &CurrentUser, number: TicketNumber, patch: TicketPatch) -> AppResult<()> {
@@ -427,8 +463,15 @@ pub async fn comment(
     number: TicketNumber,
     body: &str,
     internal: bool,
+    attachments: &[uuid::Uuid],
 ) -> AppResult<()> {
     let body = body.trim();
+    let mut attachments = attachments.to_vec();
+    attachments.sort_unstable();
+    attachments.dedup();
+    if attachments.len() > 50 {
+        return Err(AppError::field("attachments", "Attach at most 50 files to one reply."));
+    }
     if body.is_empty() {
         return Err(AppError::field("body", "Write something first."));
     }
@@ -446,6 +489,19 @@ pub async fn comment(
     }
     repo::lock(&mut *tx, ticket.id).await?;
     let comment_id = repo::insert_comment(&mut *tx, ticket.id, user.id, body, internal).await?;
+    // Files uploaded while writing this reply; any that are not the caller's unsent
+    // uploads on this ticket refuse the whole reply (the transaction is dropped).
+    if !attachments.is_empty() {
+        let attached =
+            super::super::attachments::repo::attach_drafts(&mut *tx, &attachments, ticket.id, user.id, comment_id)
+                .await?;
+        if attached != attachments.len() as u64 {
+            return Err(AppError::field(
+                "attachments",
+                "Some attached files are no longer available. Remove them and upload again.",
+            ));
+        }
+    }
     // The reply is sent, so its draft is done.
     crate::desk::repo::delete_draft(&mut *tx, user.id, ticket.id).await?;
     crate::presence::api::server::stopped_typing(&mut tx, user.id, ticket.id, number).await?;
@@ -460,7 +516,7 @@ pub async fn comment(
         "ticket",
         &number.to_string(),
         None,
-        Some(&json!({ "comment_id": comment_id })),
+        Some(&json!({ "comment_id": comment_id, "attachments": attachments })),
     )
     .await?;
     announce(&mut tx, ticket.requester_id, number).await?;

@@ -130,6 +130,20 @@ pub async fn set_watching(db: impl PgExecutor<'_>, ticket: TicketId, user: UserI
     Ok(n.rows_affected() == 1)
 }
 
+/// Moves every watcher of `from` to `into` (a merge).
+pub async fn move_watchers(db: &mut sqlx::PgConnection, from: TicketId, into: TicketId) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into ticket_watchers (ticket_id, user_id, created_at)
+         select $2, user_id, created_at from ticket_watchers where ticket_id = $1 on conflict do nothing",
+        from.0,
+        into.0
+    )
+    .execute(&mut *db)
+    .await?;
+    sqlx::query!("delete from ticket_watchers where ticket_id = $1", from.0).execute(&mut *db).await?;
+    Ok(())
+}
+
 pub async fn upsert_status(
     db: impl PgExecutor<'_>,
     key: &str,

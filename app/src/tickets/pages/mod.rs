@@ -1,5 +1,7 @@
 //! Ticket pages: the queue table of the console and the ticket view.
+mod attachments;
 mod classify;
+mod links;
 mod presence;
 mod queue;
 mod requester;

@@ -92,6 +92,8 @@ pub fn TicketView() -> impl IntoView {
                     <Show when=loaded>
                         <Fields current picker patch />
                         <super::classify::Classification current watchers patch />
+                        <super::links::LinksPanel number current />
+                        <super::attachments::DescriptionUpload number />
                     </Show>
                     <Show when=move || mounted.get()>
                         <super::requester::RequesterPanel number />
@@ -237,6 +239,7 @@ fn Timeline(items: Vec<TimelineItem>) -> impl IntoView {
             {items.into_iter().map(|i| {
                 let who = i.actor.clone().unwrap_or_else(|| "System".into());
                 let when = fmt_time(i.at);
+                let files = view! { <super::attachments::AttachmentList files=i.attachments /> };
                 match i.what {
                     TimelineWhat::Comment { html, internal, .. } => view! {
                         <li class=if internal { "rounded-lg border border-warn/40 bg-warn/5 px-4 py-3" } else { "rounded-lg border border-line bg-surface px-4 py-3" }>
@@ -245,6 +248,7 @@ fn Timeline(items: Vec<TimelineItem>) -> impl IntoView {
                                 {if internal { " · internal note · " } else { " · reply · " }}{when}
                             </p>
                             <div class="md text-sm text-fg" inner_html=html></div>
+                            {files}
                         </li>
                     }.into_any(),
                     TimelineWhat::Changed { field, from, to } => view! {
@@ -254,7 +258,23 @@ fn Timeline(items: Vec<TimelineItem>) -> impl IntoView {
                         </li>
                     }.into_any(),
                     TimelineWhat::Created => view! {
-                        <li class="px-4 text-xs text-muted"><span class="font-medium text-fg">{who}</span>{format!(" opened the ticket · {when}")}</li>
+                        <li class="px-4 text-xs text-muted"><span class="font-medium text-fg">{who}</span>{format!(" opened the ticket · {when}")}{files}</li>
+                    }.into_any(),
+                    TimelineWhat::Linked { relation, other, added } => view! {
+                        <li class="px-4 text-xs text-muted" data-testid="linked">
+                            <span class="font-medium text-fg">{who}</span>
+                            {if added { " linked: " } else { " removed link: " }}
+                            {format!("{} ", relation.label().to_lowercase())}
+                            <a class="font-mono text-accent hover:underline" href=format!("/desk/tickets/{}", other.0)>{other.to_string()}</a>
+                            {format!(" · {when}")}
+                        </li>
+                    }.into_any(),
+                    TimelineWhat::Merged { into, other, comments } => view! {
+                        <li class="px-4 text-xs text-muted" data-testid="merged">
+                            <span class="font-medium text-fg">{who}</span>
+                            {if into { format!(" merged this ticket into {other}; {comments} comment(s) moved there") } else { format!(" merged {other} into this ticket; {comments} comment(s) came from {other}") }}
+                            {format!(" · {when}")}
+                        </li>
                     }.into_any(),
                 }
             }).collect_view()}
@@ -269,15 +289,27 @@ const MODE_OFF: &str = "rounded-md px-2.5 py-1 text-xs text-muted hover:text-fg 
 fn Reply(number: Memo<TicketNumber>, action: ServerAction<AddComment>, draft: Draft) -> impl IntoView {
     let Draft { body, internal, .. } = draft;
     let area = NodeRef::<leptos::html::Textarea>::new();
+    let files = RwSignal::new(Vec::new());
     let send = move || {
         if !body.get_untracked().trim().is_empty() {
             action.dispatch(AddComment {
                 number: number.get_untracked(),
                 body: body.get_untracked(),
                 internal: internal.get_untracked(),
+                attachments: files.with_untracked(|f| {
+                    f.iter().map(|a: &crate::tickets::attachments::model::Attachment| a.id).collect()
+                }),
             });
         }
     };
+    // Sent files belong to the comment now.
+    Effect::new(move |seen: Option<usize>| {
+        let v = action.version().get();
+        if seen.is_some_and(|s| s != v) && action.value().get_untracked().is_some_and(|r| r.is_ok()) {
+            files.set(Vec::new());
+        }
+        v
+    });
     let mode = move |note: bool| {
         internal.set(note);
         if !body.get_untracked().is_empty() {
@@ -302,6 +334,7 @@ fn Reply(number: Memo<TicketNumber>, action: ServerAction<AddComment>, draft: Dr
                 prop:value=move || body.get()
                 on:input=move |ev| { body.set(event_target_value(&ev)); draft.edited(number.get_untracked()); }
                 on:keydown=move |ev| { if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) { ev.prevent_default(); send(); } }></textarea>
+            <super::attachments::PendingFiles number pending=files />
             <div class="mt-3 flex justify-end">
                 <button type="submit" class=BTN_PRIMARY disabled=move || action.pending().get() || body.get().trim().is_empty()>
                     {move || if internal.get() { "Add note" } else { "Send reply" }}
