@@ -286,49 +286,134 @@ pub async fn count(db: impl PgExecutor<'_>, a: ListArgs<'_>) -> sqlx::Result<i64
     .await
 }
 
+/// How many of the most recently updated tickets each search window covers; the
+/// last window is every ticket.
+pub const SEARCH_WINDOWS: [i64; 2] = [10_000, 100_000];
+
 /// Full-text search over titles, descriptions and comments (weighted A/B/C), plus
-/// trigram similarity on titles for typos. One row per ticket, best match first.
+/// trigram similarity on titles for typos when full text finds too little. One row per
+/// ticket, best match first.
+///
+/// Ranking every match costs one heap visit per match, and a common word matches
+/// tens of thousands of tickets, so search ranks the matches among the 10,000 most
+/// recently updated tickets (and the comments written since the oldest of them) first,
+/// and widens to 100,000 and then to every ticket only while fewer than `limit`
+/// tickets are found. Common words stop in the first window, rare words have few
+/// matches to rank in any window: the work stays bounded either way.
 pub async fn search(db: &sqlx::PgPool, text: &str, with_internal: bool, limit: i64) -> sqlx::Result<Vec<SearchHit>> {
+    search_in_windows(db, text, with_internal, limit, &SEARCH_WINDOWS).await
+}
+
+/// [`search`] with the given window sizes (ascending), then every ticket.
+pub async fn search_in_windows(
+    db: &sqlx::PgPool,
+    text: &str,
+    with_internal: bool,
+    limit: i64,
+    windows: &[i64],
+) -> sqlx::Result<Vec<SearchHit>> {
     let mut tx = db.begin().await?;
-    // The default word-similarity threshold (0.6) misses one-letter typos in short
-    // words; 0.5 keeps the operator (and so the trigram index) usable.
-    sqlx::query_scalar!("select set_config('pg_trgm.word_similarity_threshold', '0.5', true)")
-        .fetch_one(&mut *tx)
-        .await?;
-    let hits = sqlx::query_as!(
+    search_settings(&mut *tx).await?;
+    let (mut hits, mut widest) = (Vec::new(), None);
+    for window in windows.iter().map(Some).chain([None]) {
+        // None when there are fewer tickets than the window holds: the last step.
+        let since = match window {
+            Some(n) => search_window_start(&mut *tx, *n).await?,
+            None => None,
+        };
+        widest = since.or(widest);
+        hits = search_since(&mut *tx, text, with_internal, since, widest, limit).await?;
+        if since.is_none() || hits.len() as i64 >= limit {
+            break;
+        }
+    }
+    tx.commit().await?;
+    Ok(hits)
+}
+
+/// Settings of a search transaction. The default word-similarity threshold (0.6)
+/// misses one-letter typos in short words; 0.5 keeps the operator (and so the trigram
+/// index) usable. Custom plans, so the planner sees the window bound and the words'
+/// frequencies; enough work_mem that the bitmaps of common words stay exact (no lossy
+/// pages whose every row must be rechecked).
+pub async fn search_settings(db: impl PgExecutor<'_>) -> sqlx::Result<()> {
+    sqlx::query!(
+        "select set_config('pg_trgm.word_similarity_threshold', '0.5', true) as threshold,
+                set_config('plan_cache_mode', 'force_custom_plan', true) as plans,
+                set_config('work_mem', '32MB', true) as work_mem"
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(())
+}
+
+/// When the `n`-th most recently updated ticket was updated (none if there are fewer).
+pub async fn search_window_start(db: impl PgExecutor<'_>, n: i64) -> sqlx::Result<Option<DateTime<Utc>>> {
+    sqlx::query_scalar!("select updated_at from tickets order by updated_at desc offset $1 limit 1", n - 1)
+        .fetch_optional(db)
+        .await
+}
+
+/// One step of [`search`]: the best `limit` tickets updated since `since` (all tickets
+/// when none) by full text over tickets and the comments written since then, plus
+/// fuzzy title matches when full text finds fewer than `limit` tickets. Fuzzy matches
+/// come from tickets updated since `fuzzy_since` (all when none): a typo's trigrams
+/// are common ones, so even the last step checks titles in the widest window only.
+pub async fn search_since(
+    db: impl PgExecutor<'_>,
+    text: &str,
+    with_internal: bool,
+    since: Option<DateTime<Utc>>,
+    fuzzy_since: Option<DateTime<Utc>>,
+    limit: i64,
+) -> sqlx::Result<Vec<SearchHit>> {
+    // `websearch_to_tsquery('simple', $1)` is written out in each branch, not taken
+    // from a CTE, so that it folds to a constant the planner can estimate.
+    sqlx::query_as!(
         SearchHit,
-        r#"with q as (select websearch_to_tsquery('simple', $1) as q),
-           hits as (
-             (select t.id as ticket_id, ts_rank(t.search, q.q) as rank, null::uuid as comment_id
-                from tickets t, q where t.search @@ q.q order by 2 desc limit 200)
+        r#"with fts as (
+             (select t.id as ticket_id, ts_rank(t.search, websearch_to_tsquery('simple', $1)) as rank, null::uuid as comment_id
+                from tickets t
+               where t.search @@ websearch_to_tsquery('simple', $1) and ($3::timestamptz is null or t.updated_at >= $3)
+               order by 2 desc limit 200)
              union all
-             (select c.ticket_id, ts_rank(c.search, q.q) * 0.8, c.id
-                from ticket_comments c, q where c.search @@ q.q and ($2 or not c.internal) order by 2 desc limit 200)
-             union all
-             (select t.id, word_similarity($1, t.title) * 0.5, null::uuid
-                from tickets t where $1 <% t.title order by 2 desc limit 50)
+             (select c.ticket_id, ts_rank(c.search, websearch_to_tsquery('simple', $1)) * 0.8, c.id
+                from ticket_comments c
+               where c.search @@ websearch_to_tsquery('simple', $1) and ($2 or not c.internal)
+                 and ($3::timestamptz is null or c.created_at >= $3)
+               order by 2 desc limit 200)
            ),
-           best as (select distinct on (ticket_id) ticket_id, rank, comment_id from hits order by ticket_id, rank desc)
+           fuzzy as (
+             select t.id as ticket_id, word_similarity($1, t.title) * 0.5 as rank, null::uuid as comment_id
+               from tickets t
+              where $1 <% t.title and ($4::timestamptz is null or t.updated_at >= $4)
+                and (select count(distinct ticket_id) from fts) < $5
+              order by 2 desc limit 50
+           ),
+           best as (
+             select distinct on (ticket_id) ticket_id, rank, comment_id
+               from (select * from fts union all select * from fuzzy) hits
+              order by ticket_id, rank desc
+           )
            select t.number as "number!: TicketNumber", t.title as "title!", st.name as "status_name!",
                   t.status_category as "status_category!: StatusCategory", r.display_name as "requester_name!",
-                  ts_headline('simple', coalesce(c.body, t.title || ' — ' || t.description), q.q,
+                  ts_headline('simple', coalesce(c.body, t.title || ' — ' || t.description), websearch_to_tsquery('simple', $1),
                               'MaxFragments=1, MaxWords=20, MinWords=8, StartSel=' || chr(2) || ', StopSel=' || chr(3)) as "snippet!"
            from best b
            join tickets t on t.id = b.ticket_id
            join ticket_statuses st on st.key = t.status
            join users r on r.id = t.requester_id
            left join ticket_comments c on c.id = b.comment_id
-           cross join q
            order by b.rank desc, t.updated_at desc
-           limit $3"#,
+           limit $5"#,
         text,
         with_internal,
+        since,
+        fuzzy_since,
         limit
     )
-    .fetch_all(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(hits)
+    .fetch_all(db)
+    .await
 }
 
 /// The ticket with exactly this number, as a search hit.

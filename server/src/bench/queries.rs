@@ -3,11 +3,8 @@
 //! Bench-only code outside the app's repo layer, so it uses runtime-checked
 //! `sqlx::query*` functions instead of the `query!` macros: no `.sqlx/` offline data to
 //! regenerate for SQL that the application never runs.
-//!
-//! `search_bench` was written as a stand-in for ticket search before the app had one;
-//! now that `app::tickets::repo::search` exists the bench times both, and this query
-//! should move into `app/src/tickets/repo.rs` (or be dropped in favour of the app's)
-//! once the search design settles.
+//! The timed paths call the app's own repository functions; the EXPLAINs read the
+//! app's SQL back from `pg_prepared_statements`, so there is no copy that could drift.
 use app::auth::model::{CurrentUser, Role, Theme, UserId};
 use app::tickets::model::{Priority, StatusCategory};
 use chrono::{DateTime, Utc};
@@ -186,6 +183,14 @@ pub async fn agents(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<Cur
         .collect()
 }
 
+/// The teams of the dataset.
+pub async fn bench_teams(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar("select id from teams where name::text like $1 order by name")
+        .bind(format!("{TEAM_PREFIX}%"))
+        .fetch_all(db)
+        .await
+}
+
 pub async fn requesters(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<UserId>> {
     let ids: Vec<Uuid> =
         sqlx::query_scalar("select id from users where role = 'requester' and active order by email limit $1")
@@ -201,41 +206,26 @@ pub async fn number_range(db: impl PgExecutor<'_>) -> sqlx::Result<Option<(i64, 
     Ok(r.0.zip(r.1))
 }
 
-/// Full-text search: tickets matching by title/description and tickets with a
-/// matching comment, one row per ticket ranked by its best `ts_rank`.
-pub const SEARCH_SQL: &str = "with hits as (
-    select t.id as ticket_id, ts_rank(t.search, websearch_to_tsquery('simple', $1)) as rank
-    from tickets t
-    where t.search @@ websearch_to_tsquery('simple', $1)
-  union all
-    select c.ticket_id, ts_rank(c.search, websearch_to_tsquery('simple', $1))
-    from ticket_comments c
-    where c.search @@ websearch_to_tsquery('simple', $1) and ($2 or not c.internal)
-),
-best as (select ticket_id, max(rank) as rank from hits group by ticket_id)
-select t.number, t.title, b.rank
-from best b join tickets t on t.id = b.ticket_id
-order by b.rank desc, t.updated_at desc, t.id desc
-limit $3";
-
-/// Runs `SEARCH_SQL`; returns (number, title, rank).
-pub async fn search_bench(
-    db: impl PgExecutor<'_>,
-    text: &str,
-    with_internal: bool,
-    limit: i64,
-) -> sqlx::Result<Vec<(i64, String, f32)>> {
-    sqlx::query_as(SEARCH_SQL).bind(text).bind(with_internal).bind(limit).fetch_all(db).await
-}
-
-pub async fn explain_search(
+/// EXPLAIN (ANALYZE, BUFFERS) of `sql` (the text of `repo::search_since`) with these
+/// arguments, on a connection where `repo::search_settings` is in effect.
+pub async fn explain_search_step(
     db: &mut PgConnection,
+    sql: &str,
     text: &str,
     with_internal: bool,
+    since: Option<DateTime<Utc>>,
+    fuzzy_since: Option<DateTime<Utc>>,
     limit: i64,
 ) -> sqlx::Result<String> {
-    let sql = format!("explain (analyze, buffers) {SEARCH_SQL}");
-    let lines: Vec<String> = sqlx::query_scalar(&sql).bind(text).bind(with_internal).bind(limit).fetch_all(db).await?;
+    let sql = format!("explain (analyze, buffers) {sql}");
+    let lines: Vec<String> = sqlx::query_scalar(&sql)
+        .bind(text)
+        .bind(with_internal)
+        .bind(since)
+        .bind(fuzzy_since)
+        .bind(limit)
+        .fetch_all(db)
+        .await?;
     Ok(lines.join("\n"))
 }
 
@@ -256,8 +246,9 @@ pub async fn prepared_statement(db: &mut PgConnection, a: &str, b: &str) -> sqlx
 /// The arguments of one queue page, as `repo::list` binds them.
 pub struct QueueArgs {
     pub categories: Vec<StatusCategory>,
-    pub assignee: Uuid,
-    pub priority: Priority,
+    pub assignee: Option<Uuid>,
+    pub team: Option<Uuid>,
+    pub priority: Option<Priority>,
     pub after: Option<(DateTime<Utc>, Uuid)>,
     pub limit: i64,
 }
@@ -267,10 +258,10 @@ pub async fn explain_queue(db: &mut PgConnection, sql: &str, a: &QueueArgs) -> s
     let sql = format!("explain (analyze, buffers) {sql}");
     let lines: Vec<String> = sqlx::query_scalar(&sql)
         .bind(&a.categories)
-        .bind("user")
-        .bind(Some(a.assignee))
-        .bind(None::<Uuid>)
-        .bind(Some(a.priority))
+        .bind(if a.assignee.is_some() { "user" } else { "any" })
+        .bind(a.assignee)
+        .bind(a.team)
+        .bind(a.priority)
         .bind(None::<Uuid>)
         .bind(None::<String>)
         .bind(a.after.map(|x| x.0))

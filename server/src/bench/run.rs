@@ -10,6 +10,7 @@
 use super::queries::{self, QueueArgs};
 use super::words;
 use app::auth::model::{CurrentUser, UserId};
+use app::teams::model::TeamId;
 use app::tickets::model::{Priority, StatusCategory, TicketId, TicketNumber, TICKET_PAGE_SIZE};
 use app::tickets::repo::{self, ListArgs};
 use chrono::{DateTime, Utc};
@@ -88,48 +89,55 @@ pub async fn run(pool: &PgPool, o: &BenchOptions) -> anyhow::Result<()> {
     println!("\n{n} timed iterations per path after {WARMUP} warm-up iterations, {} agents\n", agents.len());
     let mut rng = StdRng::seed_from_u64(SEED);
 
-    // Queue: the agent's active tickets of one priority, then the next page by keyset.
+    // Queue pages over the active categories: an agent's tickets of one priority (then
+    // the next page by keyset), an agent's tickets ("My open") and a team's tickets.
+    let teams = queries::bench_teams(pool).await?;
     let mut page1 = Samples::new("queue page (active, assignee, priority)", Some(15.0));
     let mut page2 = Samples::new("queue next page (keyset)", Some(15.0));
-    let mut worst_queue: Option<(bool, Duration, UserId, Priority)> = None;
+    let mut mine = Samples::new("queue page (active, assignee)", Some(15.0));
+    let mut team = Samples::new("queue page (active, team)", Some(15.0));
+    let mut worst_queue: [Option<(bool, Duration, Queue)>; 3] = [None, None, None];
     for i in 0..WARMUP + n {
         let agent = agents[rng.gen_range(0..agents.len())].id;
         let priority = Priority::ALL[rng.gen_range(0..Priority::ALL.len())];
-        let t = Instant::now();
-        let rows = repo::list(pool, list_args(agent, priority, None)).await?;
-        let d = t.elapsed();
-        let full = rows.len() as i64 > TICKET_PAGE_SIZE;
-        if i >= WARMUP {
-            page1.add(d, rows.len());
-            // The plan worth reading is that of the slowest full page.
-            if worst_queue.is_none_or(|w| (full, d) > (w.0, w.1)) {
-                worst_queue = Some((full, d, agent, priority));
-            }
+        let mut pages = vec![Queue { assignee: Some(agent), team: None, priority: Some(priority) }];
+        pages.push(Queue { assignee: Some(agents[rng.gen_range(0..agents.len())].id), team: None, priority: None });
+        if !teams.is_empty() {
+            let t = TeamId(teams[rng.gen_range(0..teams.len())]);
+            pages.push(Queue { assignee: None, team: Some(t), priority: None });
         }
-        if full {
-            let last = &rows[TICKET_PAGE_SIZE as usize - 1];
+        for (k, page) in pages.into_iter().enumerate() {
             let t = Instant::now();
-            let next = repo::list(pool, list_args(agent, priority, Some((last.updated_at, last.id)))).await?;
+            let rows = repo::list(pool, page.args(None)).await?;
+            let d = t.elapsed();
+            let full = rows.len() as i64 > TICKET_PAGE_SIZE;
             if i >= WARMUP {
-                page2.add(t.elapsed(), next.len());
+                [&mut page1, &mut mine, &mut team][k].add(d, rows.len());
+                // The plan worth reading is that of the slowest full page.
+                if worst_queue[k].as_ref().is_none_or(|w| (full, d) > (w.0, w.1)) {
+                    worst_queue[k] = Some((full, d, page));
+                }
+            }
+            if k == 0 && full {
+                let last = &rows[TICKET_PAGE_SIZE as usize - 1];
+                let t = Instant::now();
+                let next = repo::list(pool, page.args(Some((last.updated_at, last.id)))).await?;
+                if i >= WARMUP {
+                    page2.add(t.elapsed(), next.len());
+                }
             }
         }
     }
 
-    // Full-text search over tickets and comments, as an agent (internal notes included):
-    // the bench's own ranking query, and the app's search with the same words.
-    let mut search = Samples::new("search (tickets + comments, top 20)", Some(50.0));
-    let mut app_search = Samples::new("search, app (repo::search, top 20)", Some(50.0));
+    // Ticket search as an agent (internal notes included), as the command palette calls it.
+    let mut search = Samples::new("search (repo::search, top 20)", Some(50.0));
     let mut worst_search: Option<(Duration, String)> = None;
     for i in 0..WARMUP + n {
         let q = words::search_terms(&mut rng);
         let t = Instant::now();
-        let hits = queries::search_bench(pool, &q, true, SEARCH_LIMIT).await?;
+        let hits = repo::search(pool, &q, true, SEARCH_LIMIT).await?;
         let d = t.elapsed();
-        let t = Instant::now();
-        let app_hits = repo::search(pool, &q, true, SEARCH_LIMIT).await?;
         if i >= WARMUP {
-            app_search.add(t.elapsed(), app_hits.len());
             search.add(d, hits.len());
             if worst_search.as_ref().is_none_or(|w| d > w.0) {
                 worst_search = Some((d, q));
@@ -172,7 +180,7 @@ pub async fn run(pool: &PgPool, o: &BenchOptions) -> anyhow::Result<()> {
     }
 
     println!("{:<38} {:>5} {:>7} {:>8} {:>8} {:>8}   bar (p95)", "path", "n", "rows", "p50 ms", "p95 ms", "max ms");
-    for s in [&page1, &page2, &search, &app_search, &open, &create] {
+    for s in [&page1, &page2, &mine, &team, &search, &open, &create] {
         println!("{}", s.row());
     }
     if let (Some(a), Some(b)) = (created.first(), created.last()) {
@@ -180,17 +188,19 @@ pub async fn run(pool: &PgPool, o: &BenchOptions) -> anyhow::Result<()> {
     }
 
     let mut conn = pool.acquire().await?;
-    if let Some((full, d, agent, priority)) = worst_queue {
-        let which = if full { "slowest full queue page" } else { "slowest queue page" };
-        println!("\n== EXPLAIN (ANALYZE, BUFFERS): {which} ({d:.1?}; assignee {agent}, {priority:?}) ==");
+    for (worst, what) in worst_queue.iter().zip(["assignee and priority", "assignee", "team"]) {
+        let Some((full, d, page)) = worst else { continue };
+        let which = if *full { "slowest full queue page" } else { "slowest queue page" };
+        println!("\n== EXPLAIN (ANALYZE, BUFFERS): {which} by {what} ({d:.1?}; {page:?}) ==");
         // Run the app's query once on this connection so its exact text is prepared there.
-        repo::list(&mut *conn, list_args(agent, priority, None)).await?;
+        repo::list(&mut *conn, page.args(None)).await?;
         match queries::prepared_statement(&mut conn, "from tickets t", "limit $10").await? {
             Some(sql) => {
                 let args = QueueArgs {
                     categories: StatusCategory::ACTIVE.to_vec(),
-                    assignee: agent.0,
-                    priority,
+                    assignee: page.assignee.map(|u| u.0),
+                    team: page.team.map(|t| t.0),
+                    priority: page.priority,
                     after: None::<(DateTime<Utc>, uuid::Uuid)>,
                     limit: TICKET_PAGE_SIZE + 1,
                 };
@@ -201,21 +211,66 @@ pub async fn run(pool: &PgPool, o: &BenchOptions) -> anyhow::Result<()> {
     }
     if let Some((d, q)) = worst_search {
         println!("\n== EXPLAIN (ANALYZE, BUFFERS): slowest search ({d:.1?}; {q:?}) ==");
-        println!("{}", queries::explain_search(&mut conn, &q, true, SEARCH_LIMIT).await?);
+        explain_search(&mut conn, &q).await?;
     }
     Ok(())
 }
 
-fn list_args(agent: UserId, priority: Priority, after: Option<(DateTime<Utc>, TicketId)>) -> ListArgs<'static> {
-    ListArgs {
-        categories: &StatusCategory::ACTIVE,
-        assignee_mode: "user",
-        assignee: Some(agent),
-        team: None,
-        priority: Some(priority),
-        requester: None,
-        tag: None,
-        after,
-        limit: TICKET_PAGE_SIZE + 1,
+/// The steps `repo::search` takes for `q`, each with its plan: the same settings,
+/// windows and stopping rule, with the step's SQL read back from the prepared statements.
+async fn explain_search(conn: &mut sqlx::PgConnection, q: &str) -> anyhow::Result<()> {
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    repo::search_settings(&mut *tx).await?;
+    let mut widest = None;
+    for window in repo::SEARCH_WINDOWS.iter().map(Some).chain([None]) {
+        let since = match window {
+            Some(n) => repo::search_window_start(&mut *tx, *n).await?,
+            None => None,
+        };
+        widest = since.or(widest);
+        let t = Instant::now();
+        let hits = repo::search_since(&mut *tx, q, true, since, widest, SEARCH_LIMIT).await?;
+        let d = t.elapsed();
+        let what = match (window, since) {
+            (Some(n), Some(s)) => format!("tickets updated since {s} (the {n} most recent)"),
+            _ => "every ticket".to_string(),
+        };
+        println!("\n-- step: {what}; {} hits in {d:.1?}", hits.len());
+        match queries::prepared_statement(&mut tx, "with fts as", "limit $5").await? {
+            Some(sql) => {
+                let plan = queries::explain_search_step(&mut tx, &sql, q, true, since, widest, SEARCH_LIMIT).await?;
+                println!("{plan}");
+            }
+            None => println!("(the text of repo::search_since was not found in pg_prepared_statements)"),
+        }
+        if since.is_none() || hits.len() as i64 >= SEARCH_LIMIT {
+            break;
+        }
+    }
+    tx.rollback().await?;
+    Ok(())
+}
+
+/// One queue page's filter.
+#[derive(Debug, Clone, Copy)]
+struct Queue {
+    assignee: Option<UserId>,
+    team: Option<TeamId>,
+    priority: Option<Priority>,
+}
+
+impl Queue {
+    fn args(&self, after: Option<(DateTime<Utc>, TicketId)>) -> ListArgs<'static> {
+        ListArgs {
+            categories: &StatusCategory::ACTIVE,
+            assignee_mode: if self.assignee.is_some() { "user" } else { "any" },
+            assignee: self.assignee,
+            team: self.team,
+            priority: self.priority,
+            requester: None,
+            tag: None,
+            after,
+            limit: TICKET_PAGE_SIZE + 1,
+        }
     }
 }

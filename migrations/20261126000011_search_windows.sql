@@ -1,0 +1,14 @@
+-- Ticket search ranks the matches among the most recently active tickets first and
+-- widens only when those hold too few (see `tickets::repo::search`). These indexes
+-- find the start of a window ("the 10,000th most recently updated ticket") and let
+-- the planner AND the window with the full-text and trigram bitmaps, so a search
+-- visits the matches inside the window only instead of every match.
+create index tickets_updated_idx on tickets (updated_at);
+create index ticket_comments_created_idx on ticket_comments (created_at);
+
+-- Queue pages without a priority filter ("My open", a team's open tickets), in
+-- activity order, without sorting all of that agent's or team's active tickets.
+create index tickets_assignee_open_idx on tickets (assignee_id, updated_at desc, id desc)
+  where status_category in ('new', 'open', 'pending', 'scheduled');
+create index tickets_team_open_idx on tickets (team_id, updated_at desc, id desc)
+  where status_category in ('new', 'open', 'pending', 'scheduled');
