@@ -248,7 +248,7 @@ async fn search_finds_tickets_by_number_by_a_word_from_a_comment_and_by_a_misspe
 
 #[tokio::test]
 async fn search_ranks_the_most_recent_matches_and_widens_only_when_they_are_too_few() {
-    use app::tickets::repo::search_in_windows;
+    use app::tickets::repo::search_from;
     let app = spawn_app().await;
     let agent = app.signed_in("agent").await;
     // Three recently updated tickets, three last updated 300 days ago.
@@ -287,23 +287,26 @@ async fn search_ranks_the_most_recent_matches_and_widens_only_when_they_are_too_
         n.sort_unstable();
         n
     };
-    let search = |q: &'static str, internal: bool, windows: &'static [i64]| {
+    // Searches for a page of two, starting with the `window` most recently updated tickets.
+    let search = |q: &'static str, internal: bool, window: i64| {
         let pool = app.pool.clone();
-        async move { numbers(search_in_windows(&pool, q, internal, 2, windows).await.unwrap()) }
+        async move { numbers(search_from(&pool, q, internal, 2, window).await.unwrap()) }
     };
-    // Without windows every match is ranked: the old ticket says "outlook" three times.
-    let all = search_in_windows(&app.pool, "outlook", true, 2, &[]).await.unwrap();
+    // With a window larger than the data every match is ranked: the old ticket says
+    // "outlook" three times.
+    let all = search_from(&app.pool, "outlook", true, 2, 1000).await.unwrap();
     assert_eq!(all[0].number.0, old_outlook);
     // The three most recent tickets hold two matches, enough for a page of two.
-    assert_eq!(search("outlook", true, &[3]).await, vec![crash, slow]);
+    assert_eq!(search("outlook", true, 3).await, vec![crash, slow]);
     // A word only an old ticket has: the search widens to every ticket.
-    assert_eq!(search("kerberos", true, &[3]).await, vec![kerberos]);
+    assert_eq!(search("kerberos", true, 3).await, vec![kerberos]);
     // Words of internal notes, old or recent, only when internal notes may be seen.
-    assert_eq!(search("fortinet", true, &[3]).await, vec![vpn]);
-    assert_eq!(search("fortinet", false, &[3]).await, Vec::<i64>::new());
-    // Typos: fuzzy title matches come from the widest window only.
-    assert_eq!(search("outlok", true, &[3]).await, vec![crash, slow]);
-    assert_eq!(search("kerbros", true, &[3]).await, Vec::<i64>::new());
-    assert_eq!(search("kerbros", true, &[]).await, vec![kerberos]);
+    assert_eq!(search("fortinet", true, 3).await, vec![vpn]);
+    assert_eq!(search("fortinet", false, 3).await, Vec::<i64>::new());
+    // Typos: fuzzy title matches come from recent tickets only (20 times the span of
+    // the first window).
+    assert_eq!(search("outlok", true, 3).await, vec![crash, slow]);
+    assert_eq!(search("kerbros", true, 3).await, Vec::<i64>::new());
+    assert_eq!(search("kerbros", true, 1000).await, vec![kerberos]);
     app.stop().await;
 }

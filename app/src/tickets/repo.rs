@@ -286,49 +286,81 @@ pub async fn count(db: impl PgExecutor<'_>, a: ListArgs<'_>) -> sqlx::Result<i64
     .await
 }
 
-/// How many of the most recently updated tickets each search window covers; the
-/// last window is every ticket.
-pub const SEARCH_WINDOWS: [i64; 2] = [10_000, 100_000];
+/// How many of the most recently updated tickets the first step of a search checks.
+pub const SEARCH_WINDOW: i64 = 5_000;
+/// The second step looks this many times further back than the first.
+const SEARCH_WIDEN: i32 = 20;
 
 /// Full-text search over titles, descriptions and comments (weighted A/B/C), plus
 /// trigram similarity on titles for typos when full text finds too little. One row per
 /// ticket, best match first.
 ///
 /// Ranking every match costs one heap visit per match, and a common word matches
-/// tens of thousands of tickets, so search ranks the matches among the 10,000 most
-/// recently updated tickets (and the comments written since the oldest of them) first,
-/// and widens to 100,000 and then to every ticket only while fewer than `limit`
-/// tickets are found. Common words stop in the first window, rare words have few
-/// matches to rank in any window: the work stays bounded either way.
+/// tens of thousands of tickets, so search goes in steps (see [`search_steps`]) from
+/// the most recently active tickets outwards and stops at the first step that finds
+/// `limit` tickets: common words stop early, rare words have few matches to rank in
+/// any step. Among recent matches the best ranked come first.
 pub async fn search(db: &sqlx::PgPool, text: &str, with_internal: bool, limit: i64) -> sqlx::Result<Vec<SearchHit>> {
-    search_in_windows(db, text, with_internal, limit, &SEARCH_WINDOWS).await
+    search_from(db, text, with_internal, limit, SEARCH_WINDOW).await
 }
 
-/// [`search`] with the given window sizes (ascending), then every ticket.
-pub async fn search_in_windows(
+/// [`search`] with a first step over the `window` most recently updated tickets.
+pub async fn search_from(
     db: &sqlx::PgPool,
     text: &str,
     with_internal: bool,
     limit: i64,
-    windows: &[i64],
+    window: i64,
 ) -> sqlx::Result<Vec<SearchHit>> {
     let mut tx = db.begin().await?;
     search_settings(&mut *tx).await?;
-    let (mut hits, mut widest) = (Vec::new(), None);
-    for window in windows.iter().map(Some).chain([None]) {
-        // None when there are fewer tickets than the window holds: the last step.
-        let since = match window {
-            Some(n) => search_window_start(&mut *tx, *n).await?,
-            None => None,
-        };
-        widest = since.or(widest);
-        hits = search_since(&mut *tx, text, with_internal, since, widest, limit).await?;
-        if since.is_none() || hits.len() as i64 >= limit {
+    let mut hits = Vec::new();
+    for step in search_steps(&mut *tx, window).await? {
+        hits = search_step(&mut *tx, text, with_internal, step, limit).await?;
+        if hits.len() as i64 >= limit {
             break;
         }
     }
     tx.commit().await?;
     Ok(hits)
+}
+
+/// Which tickets one step of a search looks at, and how.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SearchStep {
+    /// Tickets updated (and comments written) since then; every ticket when none.
+    pub since: Option<DateTime<Utc>>,
+    /// Check each ticket and comment of the window rather than ask the full-text
+    /// indexes: the indexes cost one entry per match anywhere (tens of thousands for a
+    /// common word or phrase), a small window costs its size whatever the words.
+    pub scan: bool,
+    /// Add fuzzy title matches from tickets updated since `fuzzy_since` (every ticket
+    /// when none) if full text finds fewer than the limit.
+    pub fuzzy: bool,
+    pub fuzzy_since: Option<DateTime<Utc>>,
+}
+
+/// The steps of a search: the `window` most recently updated tickets, checked one by
+/// one; then, through the indexes, the tickets updated within a span 20 times as long
+/// (about 20 times as many tickets); then every ticket, with fuzzy title matches from
+/// that wider window only (a typo's trigrams are common ones). A single step over
+/// everything when there are at most `window` tickets.
+pub async fn search_steps(db: impl PgExecutor<'_>, window: i64) -> sqlx::Result<Vec<SearchStep>> {
+    let Some(first) = sqlx::query!(
+        r#"select updated_at as since, now() as "now!" from tickets order by updated_at desc offset $1 limit 1"#,
+        window - 1
+    )
+    .fetch_optional(db)
+    .await?
+    else {
+        return Ok(vec![SearchStep { since: None, scan: false, fuzzy: true, fuzzy_since: None }]);
+    };
+    let wider = first.now - (first.now - first.since).max(chrono::TimeDelta::zero()) * SEARCH_WIDEN;
+    Ok(vec![
+        SearchStep { since: Some(first.since), scan: true, fuzzy: false, fuzzy_since: None },
+        SearchStep { since: Some(wider), scan: false, fuzzy: false, fuzzy_since: None },
+        SearchStep { since: None, scan: false, fuzzy: true, fuzzy_since: Some(wider) },
+    ])
 }
 
 /// Settings of a search transaction. The default word-similarity threshold (0.6)
@@ -347,47 +379,41 @@ pub async fn search_settings(db: impl PgExecutor<'_>) -> sqlx::Result<()> {
     Ok(())
 }
 
-/// When the `n`-th most recently updated ticket was updated (none if there are fewer).
-pub async fn search_window_start(db: impl PgExecutor<'_>, n: i64) -> sqlx::Result<Option<DateTime<Utc>>> {
-    sqlx::query_scalar!("select updated_at from tickets order by updated_at desc offset $1 limit 1", n - 1)
-        .fetch_optional(db)
-        .await
-}
-
-/// One step of [`search`]: the best `limit` tickets updated since `since` (all tickets
-/// when none) by full text over tickets and the comments written since then, plus
-/// fuzzy title matches when full text finds fewer than `limit` tickets. Fuzzy matches
-/// come from tickets updated since `fuzzy_since` (all when none): a typo's trigrams
-/// are common ones, so even the last step checks titles in the widest window only.
-pub async fn search_since(
+/// One step of [`search`]: the best `limit` tickets of the step's window by full
+/// text over tickets and the comments written in it, plus fuzzy title matches when
+/// the step allows them and full text finds fewer than `limit` tickets.
+pub async fn search_step(
     db: impl PgExecutor<'_>,
     text: &str,
     with_internal: bool,
-    since: Option<DateTime<Utc>>,
-    fuzzy_since: Option<DateTime<Utc>>,
+    step: SearchStep,
     limit: i64,
 ) -> sqlx::Result<Vec<SearchHit>> {
     // `websearch_to_tsquery('simple', $1)` is written out in each branch, not taken
-    // from a CTE, so that it folds to a constant the planner can estimate.
+    // from a CTE, so that it folds to a constant the planner can estimate. `$4` (scan)
+    // folds too: `ts_match_vq` is `@@` in a form no index can serve.
     sqlx::query_as!(
         SearchHit,
         r#"with fts as (
              (select t.id as ticket_id, ts_rank(t.search, websearch_to_tsquery('simple', $1)) as rank, null::uuid as comment_id
                 from tickets t
-               where t.search @@ websearch_to_tsquery('simple', $1) and ($3::timestamptz is null or t.updated_at >= $3)
+               where ($3::timestamptz is null or t.updated_at >= $3)
+                 and (($4 and ts_match_vq(t.search, websearch_to_tsquery('simple', $1)))
+                      or (not $4 and t.search @@ websearch_to_tsquery('simple', $1)))
                order by 2 desc limit 200)
              union all
              (select c.ticket_id, ts_rank(c.search, websearch_to_tsquery('simple', $1)) * 0.8, c.id
                 from ticket_comments c
-               where c.search @@ websearch_to_tsquery('simple', $1) and ($2 or not c.internal)
-                 and ($3::timestamptz is null or c.created_at >= $3)
+               where ($3::timestamptz is null or c.created_at >= $3) and ($2 or not c.internal)
+                 and (($4 and ts_match_vq(c.search, websearch_to_tsquery('simple', $1)))
+                      or (not $4 and c.search @@ websearch_to_tsquery('simple', $1)))
                order by 2 desc limit 200)
            ),
            fuzzy as (
              select t.id as ticket_id, word_similarity($1, t.title) * 0.5 as rank, null::uuid as comment_id
                from tickets t
-              where $1 <% t.title and ($4::timestamptz is null or t.updated_at >= $4)
-                and (select count(distinct ticket_id) from fts) < $5
+              where $5 and $1 <% t.title and ($6::timestamptz is null or t.updated_at >= $6)
+                and (select count(distinct ticket_id) from fts) < $7
               order by 2 desc limit 50
            ),
            best as (
@@ -405,11 +431,13 @@ pub async fn search_since(
            join users r on r.id = t.requester_id
            left join ticket_comments c on c.id = b.comment_id
            order by b.rank desc, t.updated_at desc
-           limit $5"#,
+           limit $7"#,
         text,
         with_internal,
-        since,
-        fuzzy_since,
+        step.since,
+        step.scan,
+        step.fuzzy,
+        step.fuzzy_since,
         limit
     )
     .fetch_all(db)

@@ -7,6 +7,7 @@
 //! app's SQL back from `pg_prepared_statements`, so there is no copy that could drift.
 use app::auth::model::{CurrentUser, Role, Theme, UserId};
 use app::tickets::model::{Priority, StatusCategory};
+use app::tickets::repo::SearchStep;
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor, Row};
 use uuid::Uuid;
@@ -206,23 +207,24 @@ pub async fn number_range(db: impl PgExecutor<'_>) -> sqlx::Result<Option<(i64, 
     Ok(r.0.zip(r.1))
 }
 
-/// EXPLAIN (ANALYZE, BUFFERS) of `sql` (the text of `repo::search_since`) with these
+/// EXPLAIN (ANALYZE, BUFFERS) of `sql` (the text of `repo::search_step`) with these
 /// arguments, on a connection where `repo::search_settings` is in effect.
 pub async fn explain_search_step(
     db: &mut PgConnection,
     sql: &str,
     text: &str,
     with_internal: bool,
-    since: Option<DateTime<Utc>>,
-    fuzzy_since: Option<DateTime<Utc>>,
+    step: SearchStep,
     limit: i64,
 ) -> sqlx::Result<String> {
     let sql = format!("explain (analyze, buffers) {sql}");
     let lines: Vec<String> = sqlx::query_scalar(&sql)
         .bind(text)
         .bind(with_internal)
-        .bind(since)
-        .bind(fuzzy_since)
+        .bind(step.since)
+        .bind(step.scan)
+        .bind(step.fuzzy)
+        .bind(step.fuzzy_since)
         .bind(limit)
         .fetch_all(db)
         .await?;

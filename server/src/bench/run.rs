@@ -217,33 +217,21 @@ pub async fn run(pool: &PgPool, o: &BenchOptions) -> anyhow::Result<()> {
 }
 
 /// The steps `repo::search` takes for `q`, each with its plan: the same settings,
-/// windows and stopping rule, with the step's SQL read back from the prepared statements.
+/// steps and stopping rule, with the step's SQL read back from the prepared statements.
 async fn explain_search(conn: &mut sqlx::PgConnection, q: &str) -> anyhow::Result<()> {
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     repo::search_settings(&mut *tx).await?;
-    let mut widest = None;
-    for window in repo::SEARCH_WINDOWS.iter().map(Some).chain([None]) {
-        let since = match window {
-            Some(n) => repo::search_window_start(&mut *tx, *n).await?,
-            None => None,
-        };
-        widest = since.or(widest);
+    for step in repo::search_steps(&mut *tx, repo::SEARCH_WINDOW).await? {
         let t = Instant::now();
-        let hits = repo::search_since(&mut *tx, q, true, since, widest, SEARCH_LIMIT).await?;
-        let d = t.elapsed();
-        let what = match (window, since) {
-            (Some(n), Some(s)) => format!("tickets updated since {s} (the {n} most recent)"),
-            _ => "every ticket".to_string(),
-        };
-        println!("\n-- step: {what}; {} hits in {d:.1?}", hits.len());
-        match queries::prepared_statement(&mut tx, "with fts as", "limit $5").await? {
+        let hits = repo::search_step(&mut *tx, q, true, step, SEARCH_LIMIT).await?;
+        println!("\n-- step {step:?}: {} hits in {:.1?}", hits.len(), t.elapsed());
+        match queries::prepared_statement(&mut tx, "with fts as", "limit $7").await? {
             Some(sql) => {
-                let plan = queries::explain_search_step(&mut tx, &sql, q, true, since, widest, SEARCH_LIMIT).await?;
-                println!("{plan}");
+                println!("{}", queries::explain_search_step(&mut tx, &sql, q, true, step, SEARCH_LIMIT).await?)
             }
-            None => println!("(the text of repo::search_since was not found in pg_prepared_statements)"),
+            None => println!("(the text of repo::search_step was not found in pg_prepared_statements)"),
         }
-        if since.is_none() || hits.len() as i64 >= SEARCH_LIMIT {
+        if hits.len() as i64 >= SEARCH_LIMIT {
             break;
         }
     }
