@@ -1,8 +1,8 @@
--- Ticket search ranks the matches among the most recently active tickets first and
--- widens only when those hold too few (see `tickets::repo::search`). These indexes
--- find the start of a window ("the 10,000th most recently updated ticket") and let
--- the planner AND the window with the full-text and trigram bitmaps, so a search
--- visits the matches inside the window only instead of every match.
+-- Ticket search looks at the most recently active tickets first and widens only when
+-- they hold too few matches (see `tickets::repo::search`). These indexes find the
+-- start of a window ("the 2,000th most recently updated ticket"), read a window's
+-- tickets and comments, and let the planner AND a wider window with the full-text and
+-- trigram bitmaps, so a search visits the matches inside the window only.
 create index tickets_updated_idx on tickets (updated_at);
 create index ticket_comments_created_idx on ticket_comments (created_at);
 

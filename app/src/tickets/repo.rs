@@ -287,7 +287,7 @@ pub async fn count(db: impl PgExecutor<'_>, a: ListArgs<'_>) -> sqlx::Result<i64
 }
 
 /// How many of the most recently updated tickets the first step of a search checks.
-pub const SEARCH_WINDOW: i64 = 5_000;
+pub const SEARCH_WINDOW: i64 = 2_000;
 /// The second step looks this many times further back than the first.
 const SEARCH_WIDEN: i32 = 20;
 

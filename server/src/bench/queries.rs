@@ -237,7 +237,7 @@ pub async fn explain_search_step(
 pub async fn prepared_statement(db: &mut PgConnection, a: &str, b: &str) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar(
         "select statement from pg_prepared_statements
-         where strpos(statement, $1) > 0 and strpos(statement, $2) > 0 limit 1",
+         where strpos(statement, $1) > 0 and strpos(statement, $2) > 0 and statement not ilike 'explain%' limit 1",
     )
     .bind(a)
     .bind(b)
