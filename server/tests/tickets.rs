@@ -275,3 +275,68 @@ async fn descriptions_and_comments_render_as_sanitised_markdown() {
     assert_eq!(comment["what"]["body"], body);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn search_ranks_the_most_recent_matches_and_widens_only_when_they_are_too_few() {
+    use app::tickets::repo::search_from;
+    let app = spawn_app().await;
+    let agent = app.signed_in("agent").await;
+    // Three recently updated tickets, three last updated 300 days ago.
+    let crash = create(&app, &agent, "Outlook crashes on start").await;
+    let slow = create(&app, &agent, "Outlook slow").await;
+    create(&app, &agent, "Printer jams").await;
+    let old_outlook = create(&app, &agent, "Outlook Outlook outlook calendar broken").await;
+    let kerberos = create(&app, &agent, "Kerberos ticket expired").await;
+    let vpn = create(&app, &agent, "VPN disconnects").await;
+    let (s, _) = call(
+        &app,
+        &agent,
+        "tickets/comment",
+        json!({ "number": vpn, "body": "Fortinet client is the culprit", "internal": true }),
+    )
+    .await;
+    assert_eq!(s, 200);
+    // Back-date them (past the trigger that stamps every update with now()).
+    let old = [old_outlook, kerberos, vpn];
+    let mut tx = app.pool.begin().await.unwrap();
+    for sql in [
+        "alter table tickets disable trigger tickets_updated_at",
+        "update tickets set updated_at = now() - interval '300 days' where number = any($1)",
+        "update ticket_comments set created_at = now() - interval '300 days'
+         where ticket_id in (select id from tickets where number = any($1))",
+        "alter table tickets enable trigger tickets_updated_at",
+    ] {
+        let q = sqlx::query(sql);
+        let q = if sql.contains("$1") { q.bind(old.as_slice()) } else { q };
+        q.execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let numbers = |hits: Vec<app::tickets::model::SearchHit>| -> Vec<i64> {
+        let mut n: Vec<i64> = hits.into_iter().map(|h| h.number.0).collect();
+        n.sort_unstable();
+        n
+    };
+    // Searches for a page of two, starting with the `window` most recently updated tickets.
+    let search = |q: &'static str, internal: bool, window: i64| {
+        let pool = app.pool.clone();
+        async move { numbers(search_from(&pool, q, internal, 2, window).await.unwrap()) }
+    };
+    // With a window larger than the data every match is ranked: the old ticket says
+    // "outlook" three times.
+    let all = search_from(&app.pool, "outlook", true, 2, 1000).await.unwrap();
+    assert_eq!(all[0].number.0, old_outlook);
+    // The three most recent tickets hold two matches, enough for a page of two.
+    assert_eq!(search("outlook", true, 3).await, vec![crash, slow]);
+    // A word only an old ticket has: the search widens to every ticket.
+    assert_eq!(search("kerberos", true, 3).await, vec![kerberos]);
+    // Words of internal notes, old or recent, only when internal notes may be seen.
+    assert_eq!(search("fortinet", true, 3).await, vec![vpn]);
+    assert_eq!(search("fortinet", false, 3).await, Vec::<i64>::new());
+    // Typos: fuzzy title matches come from recent tickets only (20 times the span of
+    // the first window).
+    assert_eq!(search("outlok", true, 3).await, vec![crash, slow]);
+    assert_eq!(search("kerbros", true, 3).await, Vec::<i64>::new());
+    assert_eq!(search("kerbros", true, 1000).await, vec![kerberos]);
+    app.stop().await;
+}

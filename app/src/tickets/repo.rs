@@ -406,49 +406,164 @@ pub async fn count(db: impl PgExecutor<'_>, a: ListArgs<'_>) -> sqlx::Result<i64
     q.build_query_scalar::<i64>().fetch_one(db).await
 }
 
+/// How many of the most recently updated tickets the first step of a search checks.
+pub const SEARCH_WINDOW: i64 = 2_000;
+/// The second step looks this many times further back than the first.
+const SEARCH_WIDEN: i32 = 20;
+
 /// Full-text search over titles, descriptions and comments (weighted A/B/C), plus
-/// trigram similarity on titles for typos. One row per ticket, best match first.
+/// trigram similarity on titles for typos when full text finds too little. One row per
+/// ticket, best match first.
+///
+/// Ranking every match costs one heap visit per match, and a common word matches
+/// tens of thousands of tickets, so search goes in steps (see [`search_steps`]) from
+/// the most recently active tickets outwards and stops at the first step that finds
+/// `limit` tickets: common words stop early, rare words have few matches to rank in
+/// any step. Among recent matches the best ranked come first.
 pub async fn search(db: &sqlx::PgPool, text: &str, with_internal: bool, limit: i64) -> sqlx::Result<Vec<SearchHit>> {
+    search_from(db, text, with_internal, limit, SEARCH_WINDOW).await
+}
+
+/// [`search`] with a first step over the `window` most recently updated tickets.
+pub async fn search_from(
+    db: &sqlx::PgPool,
+    text: &str,
+    with_internal: bool,
+    limit: i64,
+    window: i64,
+) -> sqlx::Result<Vec<SearchHit>> {
     let mut tx = db.begin().await?;
-    // The default word-similarity threshold (0.6) misses one-letter typos in short
-    // words; 0.5 keeps the operator (and so the trigram index) usable.
-    sqlx::query_scalar!("select set_config('pg_trgm.word_similarity_threshold', '0.5', true)")
-        .fetch_one(&mut *tx)
-        .await?;
-    let hits = sqlx::query_as!(
+    search_settings(&mut *tx).await?;
+    let mut hits = Vec::new();
+    for step in search_steps(&mut *tx, window).await? {
+        hits = search_step(&mut *tx, text, with_internal, step, limit).await?;
+        if hits.len() as i64 >= limit {
+            break;
+        }
+    }
+    tx.commit().await?;
+    Ok(hits)
+}
+
+/// Which tickets one step of a search looks at, and how.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SearchStep {
+    /// Tickets updated (and comments written) since then; every ticket when none.
+    pub since: Option<DateTime<Utc>>,
+    /// Check each ticket and comment of the window rather than ask the full-text
+    /// indexes: the indexes cost one entry per match anywhere (tens of thousands for a
+    /// common word or phrase), a small window costs its size whatever the words.
+    pub scan: bool,
+    /// Add fuzzy title matches from tickets updated since `fuzzy_since` (every ticket
+    /// when none) if full text finds fewer than 5 tickets (or than the limit, if
+    /// smaller): a typo finds next to nothing, a rare name or number finds its tickets
+    /// and would only gain look-alikes (`ws-8854` for `ws-8845`) at a high price.
+    pub fuzzy: bool,
+    pub fuzzy_since: Option<DateTime<Utc>>,
+}
+
+/// The steps of a search: the `window` most recently updated tickets, checked one by
+/// one; then, through the indexes, the tickets updated within a span 20 times as long
+/// (about 20 times as many tickets); then every ticket, with fuzzy title matches from
+/// that wider window only (a typo's trigrams are common ones). A single step over
+/// everything when there are at most `window` tickets.
+pub async fn search_steps(db: impl PgExecutor<'_>, window: i64) -> sqlx::Result<Vec<SearchStep>> {
+    let Some(first) = sqlx::query!(
+        r#"select updated_at as since, now() as "now!" from tickets order by updated_at desc offset $1 limit 1"#,
+        window - 1
+    )
+    .fetch_optional(db)
+    .await?
+    else {
+        return Ok(vec![SearchStep { since: None, scan: false, fuzzy: true, fuzzy_since: None }]);
+    };
+    let wider = first.now - (first.now - first.since).max(chrono::TimeDelta::zero()) * SEARCH_WIDEN;
+    Ok(vec![
+        SearchStep { since: Some(first.since), scan: true, fuzzy: false, fuzzy_since: None },
+        SearchStep { since: Some(wider), scan: false, fuzzy: false, fuzzy_since: None },
+        SearchStep { since: None, scan: false, fuzzy: true, fuzzy_since: Some(wider) },
+    ])
+}
+
+/// Settings of a search transaction. The default word-similarity threshold (0.6)
+/// misses one-letter typos in short words; 0.5 keeps the operator (and so the trigram
+/// index) usable. Custom plans, so the planner sees the window bound and the words'
+/// frequencies; enough work_mem that the bitmaps of common words stay exact (no lossy
+/// pages whose every row must be rechecked).
+pub async fn search_settings(db: impl PgExecutor<'_>) -> sqlx::Result<()> {
+    sqlx::query!(
+        "select set_config('pg_trgm.word_similarity_threshold', '0.5', true) as threshold,
+                set_config('plan_cache_mode', 'force_custom_plan', true) as plans,
+                set_config('work_mem', '32MB', true) as work_mem"
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(())
+}
+
+/// One step of [`search`]: the best `limit` tickets of the step's window by full
+/// text over tickets and the comments written in it, plus fuzzy title matches when
+/// the step allows them and full text finds next to nothing (see [`SearchStep::fuzzy`]).
+pub async fn search_step(
+    db: impl PgExecutor<'_>,
+    text: &str,
+    with_internal: bool,
+    step: SearchStep,
+    limit: i64,
+) -> sqlx::Result<Vec<SearchHit>> {
+    // `websearch_to_tsquery('simple', $1)` is written out in each branch, not taken
+    // from a CTE, so that it folds to a constant the planner can estimate. `$4` (scan)
+    // folds too: `ts_match_vq` is `@@` in a form no index can serve.
+    sqlx::query_as!(
         SearchHit,
-        r#"with q as (select websearch_to_tsquery('simple', $1) as q),
-           hits as (
-             (select t.id as ticket_id, ts_rank(t.search, q.q) as rank, null::uuid as comment_id
-                from tickets t, q where t.search @@ q.q order by 2 desc limit 200)
+        r#"with fts as (
+             (select t.id as ticket_id, ts_rank(t.search, websearch_to_tsquery('simple', $1)) as rank, null::uuid as comment_id
+                from tickets t
+               where ($3::timestamptz is null or t.updated_at >= $3)
+                 and (($4 and ts_match_vq(t.search, websearch_to_tsquery('simple', $1)))
+                      or (not $4 and t.search @@ websearch_to_tsquery('simple', $1)))
+               order by 2 desc limit 200)
              union all
-             (select c.ticket_id, ts_rank(c.search, q.q) * 0.8, c.id
-                from ticket_comments c, q where c.search @@ q.q and ($2 or not c.internal) order by 2 desc limit 200)
-             union all
-             (select t.id, word_similarity($1, t.title) * 0.5, null::uuid
-                from tickets t where $1 <% t.title order by 2 desc limit 50)
+             (select c.ticket_id, ts_rank(c.search, websearch_to_tsquery('simple', $1)) * 0.8, c.id
+                from ticket_comments c
+               where ($3::timestamptz is null or c.created_at >= $3) and ($2 or not c.internal)
+                 and (($4 and ts_match_vq(c.search, websearch_to_tsquery('simple', $1)))
+                      or (not $4 and c.search @@ websearch_to_tsquery('simple', $1)))
+               order by 2 desc limit 200)
            ),
-           best as (select distinct on (ticket_id) ticket_id, rank, comment_id from hits order by ticket_id, rank desc)
+           fuzzy as (
+             select t.id as ticket_id, word_similarity($1, t.title) * 0.5 as rank, null::uuid as comment_id
+               from tickets t
+              where $5 and $1 <% t.title and ($6::timestamptz is null or t.updated_at >= $6)
+                and (select count(distinct ticket_id) from fts) < least($7::bigint, 5)
+              order by 2 desc limit 50
+           ),
+           best as (
+             select distinct on (ticket_id) ticket_id, rank, comment_id
+               from (select * from fts union all select * from fuzzy) hits
+              order by ticket_id, rank desc
+           )
            select t.number as "number!: TicketNumber", t.title as "title!", st.name as "status_name!",
                   t.status_category as "status_category!: StatusCategory", r.display_name as "requester_name!",
-                  ts_headline('simple', coalesce(c.body, t.title || ' — ' || t.description), q.q,
+                  ts_headline('simple', coalesce(c.body, t.title || ' — ' || t.description), websearch_to_tsquery('simple', $1),
                               'MaxFragments=1, MaxWords=20, MinWords=8, StartSel=' || chr(2) || ', StopSel=' || chr(3)) as "snippet!"
            from best b
            join tickets t on t.id = b.ticket_id
            join ticket_statuses st on st.key = t.status
            join users r on r.id = t.requester_id
            left join ticket_comments c on c.id = b.comment_id
-           cross join q
            order by b.rank desc, t.updated_at desc
-           limit $3"#,
+           limit $7"#,
         text,
         with_internal,
+        step.since,
+        step.scan,
+        step.fuzzy,
+        step.fuzzy_since,
         limit
     )
-    .fetch_all(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(hits)
+    .fetch_all(db)
+    .await
 }
 
 /// The ticket with exactly this number, as a search hit.

@@ -3,12 +3,10 @@
 //! Bench-only code outside the app's repo layer, so it uses runtime-checked
 //! `sqlx::query*` functions instead of the `query!` macros: no `.sqlx/` offline data to
 //! regenerate for SQL that the application never runs.
-//!
-//! `search_bench` was written as a stand-in for ticket search before the app had one;
-//! now that `app::tickets::repo::search` exists the bench times both, and this query
-//! should move into `app/src/tickets/repo.rs` (or be dropped in favour of the app's)
-//! once the search design settles.
+//! The timed paths call the app's own repository functions; the EXPLAINs read the
+//! app's SQL back from `pg_prepared_statements`, so there is no copy that could drift.
 use app::auth::model::{CurrentUser, Role, Theme, UserId};
+use app::tickets::repo::SearchStep;
 use sqlx::{PgConnection, PgExecutor, Row};
 use uuid::Uuid;
 
@@ -184,6 +182,14 @@ pub async fn agents(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<Cur
         .collect()
 }
 
+/// The teams of the dataset.
+pub async fn bench_teams(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar("select id from teams where name::text like $1 order by name")
+        .bind(format!("{TEAM_PREFIX}%"))
+        .fetch_all(db)
+        .await
+}
+
 pub async fn requesters(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<UserId>> {
     let ids: Vec<Uuid> =
         sqlx::query_scalar("select id from users where role = 'requester' and active order by email limit $1")
@@ -199,50 +205,50 @@ pub async fn number_range(db: impl PgExecutor<'_>) -> sqlx::Result<Option<(i64, 
     Ok(r.0.zip(r.1))
 }
 
-/// Full-text search: tickets matching by title/description and tickets with a
-/// matching comment, one row per ticket ranked by its best `ts_rank`.
-pub const SEARCH_SQL: &str = "with hits as (
-    select t.id as ticket_id, ts_rank(t.search, websearch_to_tsquery('simple', $1)) as rank
-    from tickets t
-    where t.search @@ websearch_to_tsquery('simple', $1)
-  union all
-    select c.ticket_id, ts_rank(c.search, websearch_to_tsquery('simple', $1))
-    from ticket_comments c
-    where c.search @@ websearch_to_tsquery('simple', $1) and ($2 or not c.internal)
-),
-best as (select ticket_id, max(rank) as rank from hits group by ticket_id)
-select t.number, t.title, b.rank
-from best b join tickets t on t.id = b.ticket_id
-order by b.rank desc, t.updated_at desc, t.id desc
-limit $3";
-
-/// Runs `SEARCH_SQL`; returns (number, title, rank).
-pub async fn search_bench(
-    db: impl PgExecutor<'_>,
-    text: &str,
-    with_internal: bool,
-    limit: i64,
-) -> sqlx::Result<Vec<(i64, String, f32)>> {
-    sqlx::query_as(SEARCH_SQL).bind(text).bind(with_internal).bind(limit).fetch_all(db).await
-}
-
-pub async fn explain_search(
+/// EXPLAIN (ANALYZE, BUFFERS) of `sql` (the text of `repo::search_step`) with these
+/// arguments, on a connection where `repo::search_settings` is in effect.
+pub async fn explain_search_step(
     db: &mut PgConnection,
+    sql: &str,
     text: &str,
     with_internal: bool,
+    step: SearchStep,
     limit: i64,
 ) -> sqlx::Result<String> {
-    let sql = format!("explain (analyze, buffers) {SEARCH_SQL}");
-    let lines: Vec<String> = sqlx::query_scalar(&sql).bind(text).bind(with_internal).bind(limit).fetch_all(db).await?;
+    let sql = format!("explain (analyze, buffers) {sql}");
+    let lines: Vec<String> = sqlx::query_scalar(&sql)
+        .bind(text)
+        .bind(with_internal)
+        .bind(step.since)
+        .bind(step.scan)
+        .bind(step.fuzzy)
+        .bind(step.fuzzy_since)
+        .bind(limit)
+        .fetch_all(db)
+        .await?;
     Ok(lines.join("\n"))
 }
 
-/// EXPLAIN (ANALYZE, BUFFERS) of exactly the SQL `app::tickets::repo::list` runs.
+/// The text of a statement this connection has prepared (sqlx prepares and caches
+/// every query), found by two fragments of it. Lets the benchmark EXPLAIN exactly
+/// the SQL of a search step without a copy that could drift.
+pub async fn prepared_statement(db: &mut PgConnection, a: &str, b: &str) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "select statement from pg_prepared_statements
+         where strpos(statement, $1) > 0 and strpos(statement, $2) > 0 and statement not ilike 'explain%' limit 1",
+    )
+    .bind(a)
+    .bind(b)
+    .fetch_optional(db)
+    .await
+}
+
+/// EXPLAIN (ANALYZE, BUFFERS) of exactly the SQL `app::tickets::repo::list` runs:
+/// the same builder, text and arguments, with the EXPLAIN in front.
 pub async fn explain_queue(db: &mut PgConnection, a: &app::tickets::repo::ListArgs<'_>) -> sqlx::Result<String> {
     use sqlx::Execute;
     let mut q = app::tickets::repo::list_query(a);
     let sql = format!("explain (analyze, buffers) {}", q.sql());
-    // Same text and arguments, with the EXPLAIN in front.
     let args = q.build().take_arguments().ok().flatten().unwrap_or_default();
     let lines: Vec<String> = sqlx::query_scalar_with(&sql, args).fetch_all(db).await?;
     Ok(lines.join("\n"))

@@ -10,6 +10,7 @@
 use super::queries;
 use super::words;
 use app::auth::model::{CurrentUser, UserId};
+use app::teams::model::TeamId;
 use app::tickets::model::{
     AssigneeFilter, Priority, StatusCategory, TicketCursor, TicketFilter, TicketNumber, TICKET_PAGE_SIZE,
 };
@@ -89,49 +90,57 @@ pub async fn run(pool: &PgPool, o: &BenchOptions) -> anyhow::Result<()> {
     println!("\n{n} timed iterations per path after {WARMUP} warm-up iterations, {} agents\n", agents.len());
     let mut rng = StdRng::seed_from_u64(SEED);
 
-    // Queue: the agent's active tickets of one priority, then the next page by keyset.
+    // Queue pages over the active categories: an agent's tickets of one priority (then
+    // the next page by keyset), an agent's tickets ("My open") and a team's tickets.
+    let teams = queries::bench_teams(pool).await?;
     let mut page1 = Samples::new("queue page (active, assignee, priority)", Some(15.0));
     let mut page2 = Samples::new("queue next page (keyset)", Some(15.0));
-    let mut worst_queue: Option<(bool, Duration, UserId, Priority)> = None;
+    let mut mine = Samples::new("queue page (active, assignee)", Some(15.0));
+    let mut team = Samples::new("queue page (active, team)", Some(15.0));
+    let mut worst_queue: [Option<(bool, Duration, Queue)>; 3] = [None, None, None];
     for i in 0..WARMUP + n {
         let agent = agents[rng.gen_range(0..agents.len())].id;
         let priority = Priority::ALL[rng.gen_range(0..Priority::ALL.len())];
-        let t = Instant::now();
-        let rows = repo::list(pool, list_args(&queue_filter(agent, priority, None), agent)).await?;
-        let d = t.elapsed();
-        let full = rows.len() as i64 > TICKET_PAGE_SIZE;
-        if i >= WARMUP {
-            page1.add(d, rows.len());
-            // The plan worth reading is that of the slowest full page.
-            if worst_queue.is_none_or(|w| (full, d) > (w.0, w.1)) {
-                worst_queue = Some((full, d, agent, priority));
-            }
+        let mut pages = vec![Queue { assignee: Some(agent), team: None, priority: Some(priority) }];
+        pages.push(Queue { assignee: Some(agents[rng.gen_range(0..agents.len())].id), team: None, priority: None });
+        if !teams.is_empty() {
+            let t = TeamId(teams[rng.gen_range(0..teams.len())]);
+            pages.push(Queue { assignee: None, team: Some(t), priority: None });
         }
-        if full {
-            let last = &rows[TICKET_PAGE_SIZE as usize - 1];
+        for (k, page) in pages.into_iter().enumerate() {
             let t = Instant::now();
-            let f = queue_filter(agent, priority, Some(TicketCursor::after(last)));
-            let next = repo::list(pool, list_args(&f, agent)).await?;
+            let f = page.filter(None);
+            let rows = repo::list(pool, page.args(&f)).await?;
+            let d = t.elapsed();
+            let full = rows.len() as i64 > TICKET_PAGE_SIZE;
             if i >= WARMUP {
-                page2.add(t.elapsed(), next.len());
+                [&mut page1, &mut mine, &mut team][k].add(d, rows.len());
+                // The plan worth reading is that of the slowest full page.
+                if worst_queue[k].as_ref().is_none_or(|w| (full, d) > (w.0, w.1)) {
+                    worst_queue[k] = Some((full, d, page));
+                }
+            }
+            if k == 0 && full {
+                let last = &rows[TICKET_PAGE_SIZE as usize - 1];
+                let t = Instant::now();
+                let f = page.filter(Some(TicketCursor::after(last)));
+                let next = repo::list(pool, page.args(&f)).await?;
+                if i >= WARMUP {
+                    page2.add(t.elapsed(), next.len());
+                }
             }
         }
     }
 
-    // Full-text search over tickets and comments, as an agent (internal notes included):
-    // the bench's own ranking query, and the app's search with the same words.
-    let mut search = Samples::new("search (tickets + comments, top 20)", Some(50.0));
-    let mut app_search = Samples::new("search, app (repo::search, top 20)", Some(50.0));
+    // Ticket search as an agent (internal notes included), as the command palette calls it.
+    let mut search = Samples::new("search (repo::search, top 20)", Some(50.0));
     let mut worst_search: Option<(Duration, String)> = None;
     for i in 0..WARMUP + n {
         let q = words::search_terms(&mut rng);
         let t = Instant::now();
-        let hits = queries::search_bench(pool, &q, true, SEARCH_LIMIT).await?;
+        let hits = repo::search(pool, &q, true, SEARCH_LIMIT).await?;
         let d = t.elapsed();
-        let t = Instant::now();
-        let app_hits = repo::search(pool, &q, true, SEARCH_LIMIT).await?;
         if i >= WARMUP {
-            app_search.add(t.elapsed(), app_hits.len());
             search.add(d, hits.len());
             if worst_search.as_ref().is_none_or(|w| d > w.0) {
                 worst_search = Some((d, q));
@@ -182,7 +191,7 @@ pub async fn run(pool: &PgPool, o: &BenchOptions) -> anyhow::Result<()> {
     }
 
     println!("{:<38} {:>5} {:>7} {:>8} {:>8} {:>8}   bar (p95)", "path", "n", "rows", "p50 ms", "p95 ms", "max ms");
-    for s in [&page1, &page2, &search, &app_search, &open, &create] {
+    for s in [&page1, &page2, &mine, &team, &search, &open, &create] {
         println!("{}", s.row());
     }
     if let (Some(a), Some(b)) = (created.first(), created.last()) {
@@ -190,30 +199,66 @@ pub async fn run(pool: &PgPool, o: &BenchOptions) -> anyhow::Result<()> {
     }
 
     let mut conn = pool.acquire().await?;
-    if let Some((full, d, agent, priority)) = worst_queue {
-        let which = if full { "slowest full queue page" } else { "slowest queue page" };
-        println!("\n== EXPLAIN (ANALYZE, BUFFERS): {which} ({d:.1?}; assignee {agent}, {priority:?}) ==");
-        let f = queue_filter(agent, priority, None);
-        println!("{}", queries::explain_queue(&mut conn, &list_args(&f, agent)).await?);
+    for (worst, what) in worst_queue.iter().zip(["assignee and priority", "assignee", "team"]) {
+        let Some((full, d, page)) = worst else { continue };
+        let which = if *full { "slowest full queue page" } else { "slowest queue page" };
+        println!("\n== EXPLAIN (ANALYZE, BUFFERS): {which} by {what} ({d:.1?}; {page:?}) ==");
+        let f = page.filter(None);
+        println!("{}", queries::explain_queue(&mut conn, &page.args(&f)).await?);
     }
     if let Some((d, q)) = worst_search {
         println!("\n== EXPLAIN (ANALYZE, BUFFERS): slowest search ({d:.1?}; {q:?}) ==");
-        println!("{}", queries::explain_search(&mut conn, &q, true, SEARCH_LIMIT).await?);
+        explain_search(&mut conn, &q).await?;
     }
     Ok(())
 }
 
-/// An agent's active tickets of one priority, most recent activity first.
-fn queue_filter(agent: UserId, priority: Priority, after: Option<TicketCursor>) -> TicketFilter {
-    TicketFilter {
-        categories: StatusCategory::ACTIVE.to_vec(),
-        assignee: AssigneeFilter::User(agent),
-        priority: Some(priority),
-        after,
-        ..Default::default()
+/// The steps `repo::search` takes for `q`, each with its plan: the same settings,
+/// steps and stopping rule, with the step's SQL read back from the prepared statements.
+async fn explain_search(conn: &mut sqlx::PgConnection, q: &str) -> anyhow::Result<()> {
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    repo::search_settings(&mut *tx).await?;
+    for step in repo::search_steps(&mut *tx, repo::SEARCH_WINDOW).await? {
+        let t = Instant::now();
+        let hits = repo::search_step(&mut *tx, q, true, step, SEARCH_LIMIT).await?;
+        println!("\n-- step {step:?}: {} hits in {:.1?}", hits.len(), t.elapsed());
+        match queries::prepared_statement(&mut tx, "with fts as", "limit $7").await? {
+            Some(sql) => {
+                println!("{}", queries::explain_search_step(&mut tx, &sql, q, true, step, SEARCH_LIMIT).await?)
+            }
+            None => println!("(the text of repo::search_step was not found in pg_prepared_statements)"),
+        }
+        if hits.len() as i64 >= SEARCH_LIMIT {
+            break;
+        }
     }
+    tx.rollback().await?;
+    Ok(())
 }
 
-fn list_args(filter: &TicketFilter, agent: UserId) -> ListArgs<'_> {
-    ListArgs { filter, me: agent, limit: TICKET_PAGE_SIZE + 1 }
+/// One queue page's filter.
+#[derive(Debug, Clone, Copy)]
+struct Queue {
+    assignee: Option<UserId>,
+    team: Option<TeamId>,
+    priority: Option<Priority>,
+}
+
+impl Queue {
+    /// The page's active tickets, most recent activity first, after `after`.
+    fn filter(&self, after: Option<TicketCursor>) -> TicketFilter {
+        TicketFilter {
+            categories: StatusCategory::ACTIVE.to_vec(),
+            assignee: self.assignee.map(AssigneeFilter::User).unwrap_or_default(),
+            team: self.team,
+            priority: self.priority,
+            after,
+            ..Default::default()
+        }
+    }
+
+    fn args<'a>(&self, filter: &'a TicketFilter) -> ListArgs<'a> {
+        // "me" is unused: the filter names the agent.
+        ListArgs { filter, me: self.assignee.unwrap_or(UserId(uuid::Uuid::nil())), limit: TICKET_PAGE_SIZE + 1 }
+    }
 }
