@@ -362,3 +362,35 @@ async fn queue_orders_page_by_keyset_without_gaps_and_date_ranges_filter() {
     assert_eq!(status, 422);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn bulk_edits_set_a_team_and_null_unassigns() {
+    let app = spawn_app().await;
+    let agent = app.signed_in("agent").await;
+    let teams = ok(&app, &agent, "teams/list", json!({})).await;
+    let team = teams[0]["id"].clone();
+    let mut numbers = Vec::new();
+    for title in ["Badge reader", "Door lock"] {
+        let (_, n) = create(&app, &agent, title, json!({})).await;
+        let n = n.as_i64().unwrap();
+        ok(&app, &agent, "tickets/watch", json!({ "number": n, "user": null, "watching": true })).await;
+        let me = ticket(&app, &agent, n).await["watchers"][0]["user_id"].clone();
+        let (status, body) = update(&app, &agent, n, json!({ "assignee": me })).await;
+        assert_eq!(status, 200, "{body}");
+        numbers.push(n);
+    }
+    let out = ok(
+        &app,
+        &agent,
+        "tickets/bulk_update",
+        json!({ "target": { "kind": "tickets", "numbers": numbers }, "changes": { "assignee": null, "team": team } }),
+    )
+    .await;
+    assert_eq!(out["changed"], 2, "{out}");
+    for n in numbers {
+        let t = ticket(&app, &agent, n).await;
+        assert_eq!(t["ticket"]["assignee_id"], Value::Null);
+        assert_eq!(t["ticket"]["team_id"], team);
+    }
+    app.stop().await;
+}

@@ -271,6 +271,7 @@ fn fmt_count(n: i64) -> String {
 fn BulkBar(queue: Queue, selection: Selection) -> impl IntoView {
     let agents = RwSignal::new(Vec::<crate::users::model::AgentName>::new());
     let workflow = RwSignal::new(crate::tickets::model::Workflow::default());
+    let teams = RwSignal::new(Vec::<crate::teams::model::Team>::new());
     let loaded = StoredValue::new(false);
     Effect::new(move |_| {
         if selection.any() && !loaded.get_value() {
@@ -278,12 +279,14 @@ fn BulkBar(queue: Queue, selection: Selection) -> impl IntoView {
             leptos::task::spawn_local(async move {
                 agents.set(crate::users::api::list_agents().await.unwrap_or_default());
                 workflow.set(crate::tickets::api::get_workflow().await.unwrap_or_default());
+                teams.set(crate::teams::api::list_teams().await.unwrap_or_default());
             });
         }
     });
     let status = RwSignal::new(String::new());
     let priority = RwSignal::new(String::new());
     let assignee = RwSignal::new(String::new());
+    let team = RwSignal::new(String::new());
     let tag = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<BulkOutcome>);
     let error = RwSignal::new(None);
@@ -298,7 +301,11 @@ fn BulkBar(queue: Queue, selection: Selection) -> impl IntoView {
                 "none" => Some(None),
                 id => uuid::Uuid::parse_str(id).ok().map(|u| Some(UserId(u))),
             },
-            team: None,
+            team: match team.get_untracked().as_str() {
+                "" => None,
+                "none" => Some(None),
+                id => uuid::Uuid::parse_str(id).ok().map(|u| Some(crate::teams::model::TeamId(u))),
+            },
             add_tags: Some(tag.get_untracked().trim().to_lowercase()).filter(|t| !t.is_empty()).into_iter().collect(),
             remove_tags: vec![],
         };
@@ -360,6 +367,11 @@ fn BulkBar(queue: Queue, selection: Selection) -> impl IntoView {
                     <option value="">"Assignee…"</option>
                     <option value="none">"Unassigned"</option>
                     {move || agents.get().into_iter().map(|a| view! { <option value=a.id.0.to_string()>{a.display_name.clone()}</option> }).collect_view()}
+                </select>
+                <select class=SELECT aria-label="Set team" data-testid="bulk-team" on:change=move |ev| team.set(event_target_value(&ev)) prop:value=move || team.get()>
+                    <option value="">"Team…"</option>
+                    <option value="none">"No team"</option>
+                    {move || teams.get().into_iter().map(|t| view! { <option value=t.id.0.to_string()>{t.name.clone()}</option> }).collect_view()}
                 </select>
                 <input type="text" class=format!("{SELECT} w-28") placeholder="Add tag" aria-label="Add tag" prop:value=move || tag.get() on:input=move |ev| tag.set(event_target_value(&ev)) />
                 <button type="button" class=BTN_PRIMARY data-testid="bulk-apply" disabled=move || busy.get() on:click=move |_| apply()>"Apply"</button>
