@@ -54,6 +54,13 @@ test('a custom field defined by a manager is filled, edited and filtered on by a
   await agent.selectOption('#cf_site', 'Paris');
   await agent.click('[data-testid="custom-fields"] button:has-text("Save details")');
   await agent.waitForSelector('[data-testid="timeline"] >> text=changed Site: Berlin → Paris');
+  // Team and tags from the side panel.
+  await agent.waitForSelector('#f_team option:has-text("Service Desk")', { state: 'attached' });
+  await agent.selectOption('#f_team', { label: 'Service Desk' });
+  await agent.waitForSelector('[data-testid="timeline"] >> text=changed team: — → Service Desk');
+  await agent.fill('#f_tags', 'dock, usb-c');
+  await agent.press('#f_tags', 'Tab');
+  await agent.waitForSelector('[data-testid="timeline"] >> text=changed tags: — → dock, usb-c');
   // "w" watches the ticket.
   await agent.click('body');
   await agent.keyboard.press('w');

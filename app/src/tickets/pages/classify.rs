@@ -17,11 +17,17 @@ pub fn Classification(
     patch: impl Fn(TicketPatch) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let catalog = RwSignal::new(TicketCatalog::default());
+    let teams = RwSignal::new(Vec::<crate::teams::model::Team>::new());
     leptos::task::spawn_local(async move {
         if let Ok(c) = get_catalog().await {
             catalog.set(c);
         }
+        if let Ok(t) = crate::teams::api::list_teams().await {
+            teams.set(t);
+        }
     });
+    let team = move || current.with(|t| t.as_ref().and_then(|t| t.team_id));
+    let tags = move || current.with(|t| t.as_ref().map(|t| t.tags.join(" ")).unwrap_or_default());
     let category = Signal::derive(move || current.with(|t| t.as_ref().and_then(|t| t.category_id)));
     let urgency = Signal::derive(move || current.with(|t| t.as_ref().map(|t| t.urgency).unwrap_or_default()));
     let impact = Signal::derive(move || current.with(|t| t.as_ref().map(|t| t.impact).unwrap_or_default()));
@@ -29,6 +35,32 @@ pub fn Classification(
         move || current.with(|t| t.as_ref().and_then(|t| t.due_at).map(|d| d.format("%Y-%m-%dT%H:%M").to_string()));
     view! {
         <section class=format!("{CARD} space-y-3 p-5") data-testid="classification">
+            <div>
+                <label class=LABEL for="f_team">"Team"</label>
+                <select id="f_team" class=INPUT on:change=move |ev| {
+                    let id = event_target_value(&ev).parse::<uuid::Uuid>().ok().map(crate::teams::model::TeamId);
+                    patch(TicketPatch { team: Some(id), ..Default::default() });
+                }>
+                    <option value="" prop:selected=move || team().is_none()>"No team"</option>
+                    {move || teams.get().into_iter().map(|t| {
+                        let id = t.id;
+                        view! { <option value=t.id.0.to_string() prop:selected=move || team() == Some(id)>{t.name}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div>
+                <label class=LABEL for="f_tags">"Tags"</label>
+                <input id="f_tags" class=INPUT placeholder="vpn laptop" title="Separate tags with spaces or commas"
+                    prop:value=tags
+                    on:change=move |ev| {
+                        let list: Vec<String> = event_target_value(&ev)
+                            .split(|c: char| c == ',' || c.is_whitespace())
+                            .filter(|t| !t.is_empty())
+                            .map(str::to_string)
+                            .collect();
+                        patch(TicketPatch { tags: Some(list), ..Default::default() });
+                    } />
+            </div>
             <div>
                 <label class=LABEL for="f_category">"Category"</label>
                 <CategorySelect id="f_category" catalog=catalog.into() value=category
