@@ -46,31 +46,14 @@ pub fn PendingFiles(number: Memo<TicketNumber>, pending: RwSignal<Vec<Attachment
             }
         });
     });
-    let on_choose = move |_ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let Some(input) = _ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-            let Some(list) = input.files() else { return };
-            let n = number.get_untracked();
-            for i in 0..list.length() {
-                let Some(file) = list.get(i) else { continue };
-                uploading.update(|u| *u += 1);
-                leptos::task::spawn_local(async move {
-                    let r = browser::upload(n, &file, "reply").await;
-                    uploading.update(|u| *u -= 1);
-                    match r {
-                        Ok(a) => {
-                            error.set(None);
-                            pending.update(|p| p.push(a));
-                        }
-                        Err(e) => error.set(Some(e)),
-                    }
-                });
+    let on_choose = move |ev: leptos::ev::Event| {
+        upload_chosen(ev, number.get_untracked(), "reply", uploading, move |r| match r {
+            Ok(a) => {
+                error.set(None);
+                pending.update(|p| p.push(a));
             }
-            // The same file can be chosen again after removing it.
-            input.set_value("");
-        }
+            Err(e) => error.set(Some(e)),
+        })
     };
     let remove = move |id: uuid::Uuid| {
         leptos::task::spawn_local(async move {
@@ -109,24 +92,8 @@ pub fn PendingFiles(number: Memo<TicketNumber>, pending: RwSignal<Vec<Attachment
 pub fn DescriptionUpload(number: Memo<TicketNumber>) -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let uploading = RwSignal::new(0usize);
-    let on_choose = move |_ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let Some(input) = _ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-            let Some(list) = input.files() else { return };
-            let n = number.get_untracked();
-            for i in 0..list.length() {
-                let Some(file) = list.get(i) else { continue };
-                uploading.update(|u| *u += 1);
-                leptos::task::spawn_local(async move {
-                    let r = browser::upload(n, &file, "description").await;
-                    uploading.update(|u| *u -= 1);
-                    error.set(r.err());
-                });
-            }
-            input.set_value("");
-        }
+    let on_choose = move |ev: leptos::ev::Event| {
+        upload_chosen(ev, number.get_untracked(), "description", uploading, move |r| error.set(r.err()))
     };
     view! {
         <div>
@@ -140,6 +107,35 @@ pub fn DescriptionUpload(number: Memo<TicketNumber>) -> impl IntoView {
 }
 
 /// The upload and removal requests (browser only; server functions are JSON).
+/// Uploads every file chosen in the `<input type=file>` behind `ev` (`to`: "reply"
+/// or "description"), counting them in `uploading` and handing each result to `done`.
+#[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+fn upload_chosen(
+    ev: leptos::ev::Event,
+    number: TicketNumber,
+    to: &'static str,
+    uploading: RwSignal<usize>,
+    done: impl Fn(Result<Attachment, AppError>) + Copy + 'static,
+) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let Some(list) = input.files() else { return };
+        for i in 0..list.length() {
+            let Some(file) = list.get(i) else { continue };
+            uploading.update(|u| *u += 1);
+            leptos::task::spawn_local(async move {
+                let r = browser::upload(number, &file, to).await;
+                uploading.update(|u| *u -= 1);
+                done(r);
+            });
+        }
+        // The same file can be chosen again after removing it.
+        input.set_value("");
+    }
+}
+
 mod browser {
     use super::*;
 
