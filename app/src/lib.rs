@@ -10,6 +10,7 @@ pub mod context;
 pub mod desk;
 pub mod error;
 pub mod jobs;
+pub mod links;
 pub mod live;
 pub mod macros;
 pub mod modules;

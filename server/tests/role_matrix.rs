@@ -15,7 +15,7 @@ fn allowed(permission: &str) -> Option<&'static [&'static str]> {
         "public" => None,
         "SignedIn" => Some(&ROLES),
         "DeskView" | "DirectoryView" => Some(&["agent", "team_lead", "manager", "admin"]),
-        "ViewsShare" => Some(&["team_lead", "manager", "admin"]),
+        "ViewsShare" | "MacrosShare" | "VaultReveal" | "RecordsDelete" => Some(&["team_lead", "manager", "admin"]),
         "AuditView" | "TeamsManage" | "DeskConfigure" => Some(&["manager", "admin"]),
         "UsersManage" | "SettingsManage" | "JobsManage" => Some(&["admin"]),
         other => panic!("unknown permission {other} in docs/api.md"),

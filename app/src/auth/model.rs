@@ -58,7 +58,7 @@ impl Role {
         match p {
             SignedIn => true,
             DeskView | DirectoryView => self >= Role::Agent,
-            ViewsShare | MacrosShare => self >= Role::TeamLead,
+            ViewsShare | MacrosShare | VaultReveal | RecordsDelete => self >= Role::TeamLead,
             AuditView | TeamsManage | DeskConfigure => self >= Role::Manager,
             UsersManage | SettingsManage | JobsManage => self == Role::Admin,
         }
@@ -78,6 +78,12 @@ pub enum Permission {
     ViewsShare,
     /// Create, change and delete macros shared with every agent.
     MacrosShare,
+    /// The vault permission: reveal, copy and change secrets (passwords, TOTP
+    /// seeds, license keys). Every reveal is audited with its reason.
+    VaultReveal,
+    /// Delete IT records (assets, credentials, domains, certificates, software,
+    /// licenses, documents, folders, locations, vendors); deletions are audited.
+    RecordsDelete,
     /// Read the audit log.
     AuditView,
     /// Create, rename and staff teams.
@@ -147,6 +153,8 @@ mod tests {
             Permission::DirectoryView,
             Permission::ViewsShare,
             Permission::MacrosShare,
+            Permission::VaultReveal,
+            Permission::RecordsDelete,
             Permission::AuditView,
             Permission::TeamsManage,
             Permission::DeskConfigure,
