@@ -4,16 +4,19 @@
 #![recursion_limit = "512"]
 
 pub mod admin;
+pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod context;
 pub mod desk;
 pub mod error;
+pub mod expiring;
 pub mod jobs;
 pub mod links;
 pub mod live;
 pub mod macros;
 pub mod modules;
+pub mod notifications;
 pub mod presence;
 pub mod requester;
 pub mod settings;

@@ -96,11 +96,6 @@ pub fn KbPage() -> impl IntoView {
 }
 
 #[component]
-pub fn AssetsPage() -> impl IntoView {
-    view! { <ModuleLanding module=Module::Assets permission=Permission::DeskView entity=Some(Entity::Asset) body="Devices, their users, warranties and licenses will be tracked here." /> }
-}
-
-#[component]
 pub fn VaultPage() -> impl IntoView {
     view! { <ModuleLanding module=Module::Vault permission=Permission::DeskView entity=Some(Entity::Credential) body="Encrypted credentials and TOTP codes, each reveal audited, will be kept here." /> }
 }

@@ -60,10 +60,18 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/desk/tickets/:number") view=crate::tickets::pages::TicketView ssr=SsrMode::Async />
                 <Route path=path!("/portal") view=crate::modules::PortalPage ssr=SsrMode::Async />
                 <Route path=path!("/kb") view=crate::modules::KbPage ssr=SsrMode::Async />
-                <Route path=path!("/assets") view=crate::modules::AssetsPage ssr=SsrMode::Async />
+                <Route path=path!("/assets") view=crate::assets::pages::AssetsPage ssr=SsrMode::Async />
+                <Route path=path!("/assets/new") view=crate::assets::pages::NewAssetPage ssr=SsrMode::Async />
+                <Route path=path!("/assets/locations") view=crate::assets::pages::LocationsPage ssr=SsrMode::Async />
+                <Route path=path!("/assets/locations/:id") view=crate::assets::pages::LocationPage ssr=SsrMode::Async />
+                <Route path=path!("/assets/vendors") view=crate::assets::pages::VendorsPage ssr=SsrMode::Async />
+                <Route path=path!("/assets/vendors/:id") view=crate::assets::pages::VendorPage ssr=SsrMode::Async />
+                <Route path=path!("/assets/:id") view=crate::assets::pages::AssetDetailPage ssr=SsrMode::Async />
                 <Route path=path!("/vault") view=crate::modules::VaultPage ssr=SsrMode::Async />
                 <Route path=path!("/domains") view=crate::modules::DomainsPage ssr=SsrMode::Async />
                 <Route path=path!("/docs") view=crate::modules::DocumentsPage ssr=SsrMode::Async />
+                <Route path=path!("/expiring") view=crate::expiring::pages::ExpiringPage ssr=SsrMode::Async />
+                <Route path=path!("/notifications") view=crate::notifications::pages::NotificationsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=crate::admin::AdminHome ssr=SsrMode::Async />
                 <Route path=path!("/admin/settings") view=crate::settings::pages::SettingsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/users") view=crate::users::pages::UsersPage ssr=SsrMode::Async />

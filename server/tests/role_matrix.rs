@@ -74,6 +74,28 @@ fn args(endpoint: &str) -> Value {
         "tickets/unlink" => json!({ "number": 999999, "other": 999998 }),
         "tickets/merge" => json!({ "number": 999999, "version": 1, "into": 999998, "into_version": 1 }),
         "settings/update_attachments" => json!({ "max_size_mb": 25 }),
+        "links/list" => json!({ "record": { "kind": "asset", "id": nobody } }),
+        "links/search" => json!({ "query": "", "kinds": [] }),
+        "links/create" => json!({ "from": { "kind": "asset", "id": nobody }, "to": { "kind": "asset", "id": nobody },
+                                  "link_type": "related", "note": "" }),
+        "links/delete" | "assets/get" | "assets/delete" => json!({ "id": nobody }),
+        "assets/list" => json!({ "filter": {}, "cursor": null }),
+        "assets/create" => {
+            json!({ "input": { "name": "", "asset_type": "laptop", "status": "in_use", "tag": "", "serial": "",
+            "make": "", "model": "", "os": "", "os_version": "", "assigned_to": null, "location_id": null, "vendor_id": null,
+            "purchased_on": null, "purchase_cost_cents": null, "warranty_expires_on": null, "notes": "" } })
+        }
+        "assets/update" => {
+            json!({ "id": nobody, "version": 1, "input": { "name": "", "asset_type": "laptop", "status": "in_use",
+            "tag": "", "serial": "", "make": "", "model": "", "os": "", "os_version": "", "assigned_to": null, "location_id": null,
+            "vendor_id": null, "purchased_on": null, "purchase_cost_cents": null, "warranty_expires_on": null, "notes": "" } })
+        }
+        "assets/import_commit" => json!({ "import_id": nobody }),
+        "assets/places" => json!({ "kind": "location", "search": "" }),
+        "assets/place" | "assets/delete_place" => json!({ "kind": "vendor", "id": nobody }),
+        "assets/save_place" => json!({ "kind": "location", "id": null, "input": { "name": "" } }),
+        "expiring/list" => json!({ "days": 30 }),
+        "expiring/save_settings" => json!({ "settings": { "thresholds": [], "recipients": [] } }),
         "desk/save_view" => json!({ "id": null, "name": "", "shared": false, "filter": {} }),
         "desk/delete_view" => json!({ "id": nobody }),
         "desk/open_tab" | "desk/close_tab" | "desk/draft" => json!({ "number": 999999 }),

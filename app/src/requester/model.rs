@@ -31,7 +31,13 @@ pub struct RequesterContext {
     pub open_tickets: Vec<RequesterTicket>,
     /// Their other tickets of any status, newest first (at most `LIST_LIMIT`).
     pub recent: Vec<RequesterTicket>,
+    /// Their assets and the records linked to them (credentials by name only),
+    /// by kind then title (at most `RECORD_LIMIT`).
+    pub records: Vec<crate::links::model::LinkCandidate>,
 }
+
+/// How many of the requester's records the panel lists.
+pub const RECORD_LIMIT: i64 = 20;
 
 /// How many tickets each list of the panel shows.
 pub const LIST_LIMIT: i64 = 5;

@@ -1,6 +1,7 @@
 //! SQL for the requester panel: one query, whatever the number of tickets.
-use super::model::{RequesterContext, RequesterTicket, LIST_LIMIT};
+use super::model::{RequesterContext, RequesterTicket, LIST_LIMIT, RECORD_LIMIT};
 use crate::auth::model::{Role, UserId};
+use crate::links::model::{LinkCandidate, RecordKind};
 use crate::tickets::model::TicketNumber;
 use sqlx::PgExecutor;
 
@@ -23,7 +24,9 @@ pub async fn for_ticket(db: impl PgExecutor<'_>, number: TicketNumber) -> sqlx::
                       select x.number, x.title, s.name as status_name, x.status_category, x.updated_at
                       from tickets x join ticket_statuses s on s.key = x.status
                       where x.requester_id = u.id and x.id <> t.id
-                      order by x.updated_at desc, x.id desc limit $2) j), '[]') as "recent!"
+                      order by x.updated_at desc, x.id desc limit $2) j), '[]') as "recent!",
+                  coalesce((select jsonb_agg(jsonb_build_array(r.kind, r.id, r.title, r.key))
+                            from user_records(u.id, $3) r), '[]') as "records!"
            from tickets t join users u on u.id = t.requester_id
            -- Both counts in one pass over the requester's tickets.
            cross join lateral (
@@ -32,7 +35,8 @@ pub async fn for_ticket(db: impl PgExecutor<'_>, number: TicketNumber) -> sqlx::
              from tickets x where x.requester_id = u.id) c
            where t.number = $1"#,
         number.0,
-        LIST_LIMIT
+        LIST_LIMIT,
+        RECORD_LIMIT as i32
     )
     .fetch_optional(db)
     .await?
@@ -54,5 +58,10 @@ pub async fn for_ticket(db: impl PgExecutor<'_>, number: TicketNumber) -> sqlx::
         open: r.open,
         open_tickets: list(r.open_tickets)?,
         recent: list(r.recent)?,
+        records: serde_json::from_value::<Vec<(RecordKind, uuid::Uuid, String, String)>>(r.records)
+            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?
+            .into_iter()
+            .map(|(kind, id, title, key)| LinkCandidate { kind, id, href: kind.href(&key), title })
+            .collect(),
     }))
 }

@@ -9,7 +9,7 @@ pub const MODULES: &str = "modules";
 pub const LABELS: &str = "labels";
 pub const BRANDING: &str = "branding";
 
-async fn load<T: DeserializeOwned + Default>(db: impl PgExecutor<'_>, key: &str) -> sqlx::Result<T> {
+pub async fn load<T: DeserializeOwned + Default>(db: impl PgExecutor<'_>, key: &str) -> sqlx::Result<T> {
     let v = sqlx::query_scalar!("select value from settings where key = $1", key).fetch_optional(db).await?;
     Ok(v.and_then(|v| match serde_json::from_value(v) {
         Ok(t) => Some(t),

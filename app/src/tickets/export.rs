@@ -29,7 +29,7 @@ pub const HEADER: [&str; 15] = [
 ];
 
 /// Spreadsheets run cells starting with these as formulas; such cells get a quote.
-fn defuse(s: &str) -> std::borrow::Cow<'_, str> {
+pub fn defuse(s: &str) -> std::borrow::Cow<'_, str> {
     match s.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}").into(),
         _ => s.into(),

@@ -164,3 +164,15 @@ pub fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+/// Today's date (UTC). In the browser from the JS clock: `std::time` panics in WASM.
+pub fn today() -> chrono::NaiveDate {
+    #[cfg(feature = "hydrate")]
+    {
+        chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).map(|d| d.date_naive()).unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        chrono::Utc::now().date_naive()
+    }
+}

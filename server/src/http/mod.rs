@@ -1,5 +1,6 @@
 //! The HTTP surface: Leptos pages and server functions, websocket, branding files,
 //! operations endpoints, and the layers every request passes through.
+mod assets;
 mod attachments;
 pub mod branding;
 mod export;
@@ -72,6 +73,8 @@ pub fn router(state: ServerState) -> Router {
         .leptos_routes_with_context(&state, routes, context, shell)
         .route("/ws", get(ws::upgrade))
         .route("/desk/export.csv", get(export::tickets_csv))
+        .route("/assets/export.csv", get(assets::export))
+        .route("/assets/import", post(assets::import).layer(attachments::body_limit()))
         .route("/desk/tickets/{number}/attachments", post(attachments::upload).layer(attachments::body_limit()))
         .route("/attachments/{id}", get(attachments::download).delete(attachments::remove))
         .route("/healthz", get(ops::healthz))

@@ -24,7 +24,13 @@ pub fn registry(node: Arc<str>, test_jobs: bool) -> Registry {
         let attempts =
             app::auth::repo::delete_old_login_attempts(&ctx.pool, chrono::Utc::now() - chrono::Duration::days(1))
                 .await?;
-        tracing::info!(sessions, attempts, "housekeeping done");
+        let imports = app::assets::repo_import::drop_stale(&ctx.pool).await?;
+        tracing::info!(sessions, attempts, imports, "housekeeping done");
+        Ok(())
+    });
+    r.register("core.expiry_alerts", |ctx: worker::JobContext| async move {
+        let sent = app::expiring::api::server::send_alerts(&ctx.pool, chrono::Utc::now().date_naive()).await?;
+        tracing::info!(sent, "expiry alerts sent");
         Ok(())
     });
     r.register(app::tickets::api::server::BULK_JOB, |ctx: worker::JobContext| async move {
@@ -55,7 +61,10 @@ pub fn registry(node: Arc<str>, test_jobs: bool) -> Registry {
 }
 
 pub fn schedules(test_jobs: bool) -> Vec<Schedule> {
-    let mut s = vec![Schedule { name: "housekeeping", kind: "core.housekeeping", cron: "0 */10 * * * *".into() }];
+    let mut s = vec![
+        Schedule { name: "housekeeping", kind: "core.housekeeping", cron: "0 */10 * * * *".into() },
+        Schedule { name: "expiry-alerts", kind: "core.expiry_alerts", cron: "0 0 7 * * *".into() },
+    ];
     if test_jobs {
         s.push(Schedule { name: "test-tick", kind: "test.tick", cron: "* * * * * *".into() });
     }

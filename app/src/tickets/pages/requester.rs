@@ -51,6 +51,23 @@ fn Profile(c: RequesterContext) -> impl IntoView {
         </div>
         <TicketList title="Other open tickets" empty="No other open tickets." items=c.open_tickets testid="requester-open" />
         <TicketList title="Recent tickets" empty="No other tickets." items=c.recent testid="requester-recent" />
+        <div class="border-t border-line pt-3">
+            <p class="mb-1.5 text-xs font-semibold uppercase tracking-wide text-faint">"Their records"</p>
+            {if c.records.is_empty() {
+                view! { <p class="text-xs text-muted">"No assets, credentials or documents."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="space-y-1" data-testid="requester-records">
+                        {c.records.into_iter().map(|r| view! {
+                            <li class="flex items-baseline gap-2 text-sm">
+                                <span class="shrink-0 text-[10px] uppercase tracking-wide text-faint">{r.kind.label()}</span>
+                                <a href=r.href.clone() class="truncate text-fg hover:text-accent hover:underline">{r.title.clone()}</a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </div>
     }
 }
 

@@ -93,6 +93,8 @@ pub fn TicketView() -> impl IntoView {
                         <Fields current picker patch />
                         <super::classify::Classification current watchers patch />
                         <super::links::LinksPanel number current />
+                        <crate::links::LinksPanel kind=crate::links::model::RecordKind::Ticket
+                            id=Signal::derive(move || current.with(|t| t.as_ref().map(|t| t.id.0).unwrap_or_default())) />
                         <super::attachments::DescriptionUpload number />
                     </Show>
                     <Show when=move || mounted.get()>

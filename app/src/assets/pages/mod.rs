@@ -1,0 +1,57 @@
+//! Asset pages: the list (filters, search, keyset "load more", CSV import and
+//! export), the detail page, and locations and vendors.
+mod detail;
+mod import;
+mod list;
+mod places;
+
+pub use detail::{AssetDetailPage, NewAssetPage};
+pub use list::AssetsPage;
+pub use places::{LocationPage, LocationsPage, VendorPage, VendorsPage};
+
+use leptos::prelude::*;
+
+/// Tabs across the asset pages.
+#[component]
+pub fn AssetsNav(active: &'static str) -> impl IntoView {
+    let tabs: [(&str, &str); 5] = [
+        ("/assets", "Assets"),
+        ("/assets/software", "Software"),
+        ("/assets/locations", "Locations"),
+        ("/assets/vendors", "Vendors"),
+        ("/expiring", "Expiring"),
+    ];
+    view! {
+        <nav aria-label="Asset pages" class="mb-5 flex gap-1 border-b border-line">
+            {tabs.into_iter().map(|(href, label)| {
+                let class = if href == active {
+                    "-mb-px border-b-2 border-accent px-3 py-2 text-sm font-medium text-fg"
+                } else {
+                    "-mb-px border-b-2 border-transparent px-3 py-2 text-sm text-muted hover:text-fg"
+                };
+                view! { <a href=href class=class>{label}</a> }
+            }).collect_view()}
+        </nav>
+    }
+}
+
+/// A labelled text input bound to a getter and a setter.
+#[component]
+pub(crate) fn Field(
+    #[prop(into)] label: String,
+    #[prop(into)] value: Signal<String>,
+    set: Callback<String>,
+    #[prop(optional, into)] kind: Option<String>,
+    #[prop(optional, into)] testid: Option<String>,
+    #[prop(optional, into)] error: Option<Signal<Option<String>>>,
+) -> impl IntoView {
+    let kind = kind.unwrap_or_else(|| "text".into());
+    view! {
+        <label class="block">
+            <span class=crate::ui::LABEL>{label}</span>
+            <input type=kind class=crate::ui::INPUT data-testid=testid prop:value=move || value.get()
+                on:input=move |ev| set.run(event_target_value(&ev)) />
+            {move || error.and_then(|e| e.get()).map(|m| view! { <span class="mt-1 block text-xs text-danger">{m}</span> })}
+        </label>
+    }
+}

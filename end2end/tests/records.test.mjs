@@ -1,0 +1,49 @@
+// IT records from the browser: an agent creates an asset for a requester, links it
+// to the requester's ticket from the asset page's link picker, and finds it on the
+// ticket: in its links and in the requester panel.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { newPage, hydrated, signIn, useHelios, api } from '../lib/harness.mjs';
+
+const ctx = useHelios({ before, after });
+
+test('an asset created and linked on its page shows on the ticket and in the requester panel', async () => {
+  const agent = await newPage(ctx.browser);
+  await signIn(agent, ctx.helios.url, 'agent');
+  const [riley] = await api(agent, 'links/search', { query: 'requester@demo', kinds: ['user'] });
+  const number = await api(agent, 'tickets/create', {
+    title: 'Laptop fan is loud', description: '', priority: 'p3', requester: riley.id,
+  });
+
+  await agent.goto(`${ctx.helios.url}/assets/new`);
+  await hydrated(agent);
+  await agent.waitForSelector('[data-testid="asset-name"]');
+  await agent.fill('[data-testid="asset-name"]', 'MacBook Pro 14');
+  await agent.fill('[data-testid="asset-tag"]', 'MBP-0042');
+  await agent.selectOption('[data-testid="asset-type"]', 'laptop');
+  await agent.click('[data-testid="asset-assigned"]');
+  await agent.type('[data-testid="asset-assigned"]', 'Riley');
+  await agent.click('li[role="option"]:has-text("Riley Requester")');
+  await agent.click('[data-testid="save-asset"]');
+  await agent.waitForURL(/\/assets\/[0-9a-f-]{36}$/);
+  await agent.waitForSelector('[data-testid="asset-history"] >> text=created');
+
+  // Link it to the ticket with the keyboard: open the picker, filter by kind, type, Enter.
+  await agent.waitForSelector('[data-testid="links-panel"] >> text=Not linked to anything yet.');
+  await agent.click('[data-testid="add-link"]');
+  await agent.selectOption('[data-testid="link-kind"]', 'ticket');
+  await agent.waitForFunction(() => document.activeElement?.dataset?.testid === 'link-search');
+  await agent.type('[data-testid="link-search"]', String(number));
+  await agent.waitForSelector('[data-testid="link-candidate"] >> text=Laptop fan is loud');
+  await agent.keyboard.press('Enter');
+  await agent.waitForSelector('[data-testid="link-row"] >> text=Laptop fan is loud');
+
+  // The ticket shows the asset in its links and in the requester's records.
+  await agent.goto(`${ctx.helios.url}/desk/tickets/${number}`);
+  await hydrated(agent);
+  await agent.waitForSelector('[data-testid="links-panel"] [data-testid="link-row"] >> text=MacBook Pro 14 (MBP-0042)');
+  await agent.waitForSelector('[data-testid="requester-records"] >> text=MacBook Pro 14 (MBP-0042)');
+  const href = await agent.getAttribute('[data-testid="requester-records"] a', 'href');
+  assert.match(href, /^\/assets\/[0-9a-f-]{36}$/);
+  assert.deepEqual(agent.errors, []);
+});
