@@ -62,7 +62,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/kb") view=crate::modules::KbPage ssr=SsrMode::Async />
                 <Route path=path!("/assets") view=crate::modules::AssetsPage ssr=SsrMode::Async />
                 <Route path=path!("/vault") view=crate::modules::VaultPage ssr=SsrMode::Async />
-                <Route path=path!("/domains") view=crate::modules::DomainsPage ssr=SsrMode::Async />
+                <Route path=path!("/domains") view=crate::domains::DomainsPage ssr=SsrMode::Async />
+                <Route path=path!("/domains/certificates/:id") view=crate::domains::CertificatePage ssr=SsrMode::Async />
+                <Route path=path!("/domains/:id") view=crate::domains::DomainPage ssr=SsrMode::Async />
                 <Route path=path!("/docs") view=crate::modules::DocumentsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=crate::admin::AdminHome ssr=SsrMode::Async />
                 <Route path=path!("/admin/settings") view=crate::settings::pages::SettingsPage ssr=SsrMode::Async />
