@@ -65,6 +65,8 @@ create table certificates (
 );
 create trigger certificates_updated_at before update on certificates for each row execute function set_updated_at();
 create index certificates_domain_idx on certificates (domain_id) where domain_id is not null;
+-- Search by host fragment; the unique (host, port) index serves the keyset order.
+create index certificates_host_trgm_idx on certificates using gin (host gin_trgm_ops);
 create index certificates_not_after_idx on certificates (not_after);
 
 -- One row per check that saw a different certificate than the previous one.

@@ -5,12 +5,12 @@
 mod common;
 
 use common::{call, eventually, spawn_app, TestApp};
+use helios_server::domains::{self, Limits};
 use hickory_server::authority::{Catalog, ZoneType};
 use hickory_server::proto::rr::rdata::{A, MX, NS, SOA, TXT};
 use hickory_server::proto::rr::{LowerName, Name, RData, Record};
 use hickory_server::store::in_memory::InMemoryAuthority;
 use hickory_server::ServerFuture;
-use helios_server::domains::{self, Limits};
 use serde_json::{json, Value};
 use std::net::Ipv4Addr;
 use std::sync::{Arc, Mutex};
@@ -82,7 +82,12 @@ fn rec(t: &str, n: &str, v: &str) -> Value {
     json!({ "type": t, "name": n, "value": v })
 }
 
-async fn save_settings(app: &TestApp, admin: &reqwest::Client, resolver: Option<String>, allow: &[&str]) -> (u16, Value) {
+async fn save_settings(
+    app: &TestApp,
+    admin: &reqwest::Client,
+    resolver: Option<String>,
+    allow: &[&str],
+) -> (u16, Value) {
     call(
         app,
         admin,

@@ -127,7 +127,7 @@ pub async fn delete(db: impl PgExecutor<'_>, id: uuid::Uuid) -> sqlx::Result<boo
 }
 
 pub async fn exists(db: impl PgExecutor<'_>, id: uuid::Uuid) -> sqlx::Result<bool> {
-    Ok(sqlx::query_scalar!(r#"select exists(select 1 from domains where id = $1) as "e!""#, id).fetch_one(db).await?)
+    sqlx::query_scalar!(r#"select exists(select 1 from domains where id = $1) as "e!""#, id).fetch_one(db).await
 }
 
 pub async fn history(db: impl PgExecutor<'_>, domain: uuid::Uuid, limit: i64) -> sqlx::Result<Vec<DnsChange>> {

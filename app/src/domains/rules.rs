@@ -337,8 +337,8 @@ mod tests {
     fn allow_list_entries_are_validated() {
         assert!(parse_allow_list(&["10.0.0.0/33".into()]).is_err());
         assert!(parse_allow_list(&["not an ip".into()]).is_err());
-        assert!(parse_allow_list(&["::/0".into(), "".into()]).unwrap().len() == 1);
-        assert_eq!(Cidr::parse("0.0.0.0/0").unwrap().contains("8.8.8.8".parse().unwrap()), true);
+        assert_eq!(parse_allow_list(&["::/0".into(), "".into()]).unwrap().len(), 1);
+        assert!(Cidr::parse("0.0.0.0/0").unwrap().contains("8.8.8.8".parse().unwrap()));
     }
 
     #[test]
