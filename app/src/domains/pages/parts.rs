@@ -60,8 +60,8 @@ pub fn CertificateTable(certificates: Vec<Certificate>, #[prop(optional)] show_d
                             <tr>
                                 <td class=TD><a class="font-medium text-fg hover:underline focus-visible:underline" href=href>{target}</a></td>
                                 {show_domain.then(|| view! { <td class=TD>{domain}</td> })}
-                                <td class=format!("{TD} {}", expiry_text(c.expires_in_days))>{expiry}</td>
-                                <td class=TD>{match c.host_matches {
+                                <td class=format!("{TD} whitespace-nowrap {}", expiry_text(c.expires_in_days))>{expiry}</td>
+                                <td class=format!("{TD} whitespace-nowrap")>{match c.host_matches {
                                     Some(true) => view! { <Badge text="Matches" tone=Tone::Good /> }.into_any(),
                                     Some(false) => view! { <Badge text="Name mismatch" tone=Tone::Bad /> }.into_any(),
                                     None => view! { <span class="text-muted">"—"</span> }.into_any(),
