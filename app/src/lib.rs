@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod context;
 pub mod desk;
+pub mod domains;
 pub mod error;
 pub mod expiring;
 pub mod jobs;

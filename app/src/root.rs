@@ -68,7 +68,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/assets/vendors/:id") view=crate::assets::pages::VendorPage ssr=SsrMode::Async />
                 <Route path=path!("/assets/:id") view=crate::assets::pages::AssetDetailPage ssr=SsrMode::Async />
                 <Route path=path!("/vault") view=crate::modules::VaultPage ssr=SsrMode::Async />
-                <Route path=path!("/domains") view=crate::modules::DomainsPage ssr=SsrMode::Async />
+                <Route path=path!("/domains") view=crate::domains::DomainsPage ssr=SsrMode::Async />
+                <Route path=path!("/domains/certificates/:id") view=crate::domains::CertificatePage ssr=SsrMode::Async />
+                <Route path=path!("/domains/:id") view=crate::domains::DomainPage ssr=SsrMode::Async />
                 <Route path=path!("/docs") view=crate::modules::DocumentsPage ssr=SsrMode::Async />
                 <Route path=path!("/expiring") view=crate::expiring::pages::ExpiringPage ssr=SsrMode::Async />
                 <Route path=path!("/notifications") view=crate::notifications::pages::NotificationsPage ssr=SsrMode::Async />

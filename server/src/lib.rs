@@ -6,6 +6,7 @@ pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod domains;
 pub mod http;
 pub mod jobs;
 pub mod realtime;

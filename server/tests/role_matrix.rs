@@ -117,6 +117,17 @@ fn args(endpoint: &str) -> Value {
         }
         "jobs/list" => json!({ "status": null, "before_id": null }),
         "jobs/retry" => json!({ "id": 999999999 }),
+        "domains/list" => json!({ "query": { "search": "", "after": null } }),
+        "domains/get" | "domains/delete" | "domains/check_now" => json!({ "id": nobody }),
+        "domains/save" => json!({ "input": { "id": null, "name": "not a domain" } }),
+        "domains/certificates" => json!({ "query": { "search": "", "after": null } }),
+        "domains/certificate" | "domains/delete_certificate" | "domains/check_certificate_now" => {
+            json!({ "id": nobody })
+        }
+        "domains/save_certificate" => json!({ "input": { "id": null, "host": "bad host!", "port": 443 } }),
+        "domains/save_settings" => {
+            json!({ "settings": { "resolver": "not an address", "allow_list": [], "ticket_on_change": false } })
+        }
         _ => json!({}),
     }
 }

@@ -36,6 +36,12 @@ pub fn registry(node: Arc<str>, test_jobs: bool) -> Registry {
     r.register(app::tickets::api::server::BULK_JOB, |ctx: worker::JobContext| async move {
         app::tickets::api::server::bulk_job(&ctx.pool, ctx.id, &ctx.payload).await.map_err(|e| anyhow::anyhow!("{e}"))
     });
+    r.register(crate::domains::DNS_JOB, |ctx: worker::JobContext| async move {
+        crate::domains::dns_job(&ctx.pool, &ctx.payload).await
+    });
+    r.register(crate::domains::CERT_JOB, |ctx: worker::JobContext| async move {
+        crate::domains::cert_job(&ctx.pool, &ctx.payload).await
+    });
     if test_jobs {
         let n = node.clone();
         r.register("test.tick", move |ctx: worker::JobContext| {
@@ -65,6 +71,9 @@ pub fn schedules(test_jobs: bool) -> Vec<Schedule> {
         Schedule { name: "housekeeping", kind: "core.housekeeping", cron: "0 */10 * * * *".into() },
         Schedule { name: "expiry-alerts", kind: "core.expiry_alerts", cron: "0 0 7 * * *".into() },
     ];
+    // Daily, at night UTC: every domain's DNS records, then every certificate.
+    s.push(Schedule { name: "domains-dns", kind: crate::domains::DNS_JOB, cron: "0 15 3 * * *".into() });
+    s.push(Schedule { name: "domains-certs", kind: crate::domains::CERT_JOB, cron: "0 45 3 * * *".into() });
     if test_jobs {
         s.push(Schedule { name: "test-tick", kind: "test.tick", cron: "* * * * * *".into() });
     }
