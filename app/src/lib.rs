@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod context;
 pub mod desk;
+pub mod documents;
 pub mod error;
 pub mod jobs;
 pub mod links;

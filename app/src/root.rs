@@ -63,7 +63,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/assets") view=crate::modules::AssetsPage ssr=SsrMode::Async />
                 <Route path=path!("/vault") view=crate::modules::VaultPage ssr=SsrMode::Async />
                 <Route path=path!("/domains") view=crate::modules::DomainsPage ssr=SsrMode::Async />
-                <Route path=path!("/docs") view=crate::modules::DocumentsPage ssr=SsrMode::Async />
+                <Route path=path!("/docs") view=crate::documents::DocumentsPage ssr=SsrMode::Async />
+                <Route path=path!("/docs/:id") view=crate::documents::DocumentPage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=crate::admin::AdminHome ssr=SsrMode::Async />
                 <Route path=path!("/admin/settings") view=crate::settings::pages::SettingsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/users") view=crate::users::pages::UsersPage ssr=SsrMode::Async />

@@ -1,6 +1,6 @@
 //! The HTTP surface: Leptos pages and server functions, websocket, branding files,
 //! operations endpoints, and the layers every request passes through.
-mod attachments;
+pub mod attachments;
 pub mod branding;
 mod export;
 pub mod ops;
@@ -74,6 +74,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/desk/export.csv", get(export::tickets_csv))
         .route("/desk/tickets/{number}/attachments", post(attachments::upload).layer(attachments::body_limit()))
         .route("/attachments/{id}", get(attachments::download).delete(attachments::remove))
+        .route("/docs/{id}/files", post(attachments::upload_document_file).layer(attachments::body_limit()))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
