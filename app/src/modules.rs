@@ -109,8 +109,3 @@ pub fn VaultPage() -> impl IntoView {
 pub fn DomainsPage() -> impl IntoView {
     view! { <ModuleLanding module=Module::Domains permission=Permission::DeskView entity=Some(Entity::Domain) body="Domains, their DNS records and certificates will be monitored here." /> }
 }
-
-#[component]
-pub fn DocumentsPage() -> impl IntoView {
-    view! { <ModuleLanding module=Module::Documents permission=Permission::DeskView entity=Some(Entity::Document) body="Runbooks and IT documentation with full version history will live here." /> }
-}

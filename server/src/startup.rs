@@ -93,8 +93,10 @@ impl Application {
         tasks.push(tokio::spawn(jobs::watch_modules(db.pool.clone(), hub.clone(), modules_tx, shutdown_rx.clone())));
         std::fs::create_dir_all(&config.attachments_dir)
             .with_context(|| format!("cannot create the attachments directory {}", config.attachments_dir.display()))?;
-        let files: Arc<dyn object_store::ObjectStore> = Arc::new(object_store::local::LocalFileSystem::new_with_prefix(&config.attachments_dir)
-            .with_context(|| format!("cannot open the attachments directory {}", config.attachments_dir.display()))?);
+        let files: Arc<dyn object_store::ObjectStore> =
+            Arc::new(object_store::local::LocalFileSystem::new_with_prefix(&config.attachments_dir).with_context(
+                || format!("cannot open the attachments directory {}", config.attachments_dir.display()),
+            )?);
         let mut registry = jobs::registry(node.clone(), opts.test_jobs);
         jobs::register_file_jobs(&mut registry, files.clone());
         let registry = Arc::new(registry);

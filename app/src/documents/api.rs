@@ -167,8 +167,16 @@ pub mod server {
         }
         let id = repo::insert_folder(&mut *tx, parent, &name, user.id).await.map_err(|e| sibling_name(e, &name))?;
         let after = repo::folder_doc(&mut *tx, id).await?;
-        record(&mut *tx, &Actor::user(user), "document_folder.create", "document_folder", &id.to_string(), None, after.as_ref())
-            .await?;
+        record(
+            &mut *tx,
+            &Actor::user(user),
+            "document_folder.create",
+            "document_folder",
+            &id.to_string(),
+            None,
+            after.as_ref(),
+        )
+        .await?;
         tx.commit().await?;
         folder(db, id).await
     }
@@ -179,8 +187,16 @@ pub mod server {
         let before = repo::folder_doc(&mut *tx, id).await?.ok_or_else(folder_not_found)?;
         repo::rename_folder(&mut *tx, id, &name).await.map_err(|e| sibling_name(e, &name))?;
         let after = repo::folder_doc(&mut *tx, id).await?;
-        record(&mut *tx, &Actor::user(user), "document_folder.rename", "document_folder", &id.to_string(), Some(&before), after.as_ref())
-            .await?;
+        record(
+            &mut *tx,
+            &Actor::user(user),
+            "document_folder.rename",
+            "document_folder",
+            &id.to_string(),
+            Some(&before),
+            after.as_ref(),
+        )
+        .await?;
         tx.commit().await?;
         folder(db, id).await
     }
@@ -195,14 +211,25 @@ pub mod server {
             }
             // `id` must not be the new parent or one of its ancestors.
             if repo::is_ancestor_or_self(&mut *tx, id, p).await? {
-                return Err(AppError::field("parent", "A folder cannot be moved into itself or one of its subfolders."));
+                return Err(AppError::field(
+                    "parent",
+                    "A folder cannot be moved into itself or one of its subfolders.",
+                ));
             }
         }
         let name = before.get("name").and_then(|v| v.as_str()).unwrap_or_default().to_string();
         repo::set_folder_parent(&mut *tx, id, parent).await.map_err(|e| sibling_name(e, &name))?;
         let after = repo::folder_doc(&mut *tx, id).await?;
-        record(&mut *tx, &Actor::user(user), "document_folder.move", "document_folder", &id.to_string(), Some(&before), after.as_ref())
-            .await?;
+        record(
+            &mut *tx,
+            &Actor::user(user),
+            "document_folder.move",
+            "document_folder",
+            &id.to_string(),
+            Some(&before),
+            after.as_ref(),
+        )
+        .await?;
         tx.commit().await?;
         folder(db, id).await
     }
@@ -221,8 +248,16 @@ pub mod server {
             )));
         }
         repo::delete_folder(&mut *tx, id).await?;
-        record(&mut *tx, &Actor::user(user), "document_folder.delete", "document_folder", &id.to_string(), Some(&before), None)
-            .await?;
+        record(
+            &mut *tx,
+            &Actor::user(user),
+            "document_folder.delete",
+            "document_folder",
+            &id.to_string(),
+            Some(&before),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -301,7 +336,8 @@ pub mod server {
         let id = repo::insert(&mut *tx, folder, &title, body, user.id).await?;
         repo::insert_version(&mut *tx, id, 1, &title, body, user.id, None).await?;
         let after = repo::doc(&mut *tx, id).await?;
-        record(&mut *tx, &Actor::user(user), "document.create", "document", &id.to_string(), None, after.as_ref()).await?;
+        record(&mut *tx, &Actor::user(user), "document.create", "document", &id.to_string(), None, after.as_ref())
+            .await?;
         tx.commit().await?;
         get(db, id).await
     }
@@ -335,8 +371,16 @@ pub mod server {
         if let (Some(from), Some(serde_json::Value::Object(m))) = (restored_from, after.as_mut()) {
             m.insert("restored_from".into(), from.into());
         }
-        record(&mut **tx, &Actor::user(user), action, "document", &current.id.to_string(), before.as_ref(), after.as_ref())
-            .await?;
+        record(
+            &mut **tx,
+            &Actor::user(user),
+            action,
+            "document",
+            &current.id.to_string(),
+            before.as_ref(),
+            after.as_ref(),
+        )
+        .await?;
         Ok(number)
     }
 
@@ -374,8 +418,16 @@ pub mod server {
             let before = repo::doc(&mut *tx, id).await?;
             repo::set_folder(&mut *tx, id, folder, user.id).await?;
             let after = repo::doc(&mut *tx, id).await?;
-            record(&mut *tx, &Actor::user(user), "document.move", "document", &id.to_string(), before.as_ref(), after.as_ref())
-                .await?;
+            record(
+                &mut *tx,
+                &Actor::user(user),
+                "document.move",
+                "document",
+                &id.to_string(),
+                before.as_ref(),
+                after.as_ref(),
+            )
+            .await?;
         }
         tx.commit().await?;
         get(db, id).await
@@ -391,7 +443,8 @@ pub mod server {
             m.insert("files".into(), files.len().into());
         }
         repo::delete(&mut *tx, id).await?;
-        record(&mut *tx, &Actor::user(user), "document.delete", "document", &id.to_string(), before.as_ref(), None).await?;
+        record(&mut *tx, &Actor::user(user), "document.delete", "document", &id.to_string(), before.as_ref(), None)
+            .await?;
         if !files.is_empty() {
             // The rows go now; the stored bytes are deleted by a job (retried until done).
             let payload = serde_json::json!({ "files": files });
@@ -412,15 +465,7 @@ pub mod server {
         let old = repo::version(db, id, from).await?.ok_or_else(|| missing(from))?;
         let new = repo::version(db, id, to).await?.ok_or_else(|| missing(to))?;
         let (lines, added, removed) = rules::line_diff(&old.body, &new.body, DIFF_CONTEXT);
-        Ok(VersionDiff {
-            from,
-            to,
-            title_from: old.info.title,
-            title_to: new.info.title,
-            added,
-            removed,
-            lines,
-        })
+        Ok(VersionDiff { from, to, title_from: old.info.title, title_to: new.info.title, added, removed, lines })
     }
 
     pub async fn restore(db: &PgPool, user: &CurrentUser, id: Uuid, number: i32, version: i32) -> AppResult<Document> {
@@ -454,8 +499,16 @@ pub mod server {
         }
         let f = repo::insert_file(&mut *tx, row).await?;
         let after = serde_json::json!({ "file": f.id, "filename": f.filename, "size": f.size_bytes });
-        record(&mut *tx, &Actor::user(user), "document.file.upload", "document", &document.to_string(), None, Some(&after))
-            .await?;
+        record(
+            &mut *tx,
+            &Actor::user(user),
+            "document.file.upload",
+            "document",
+            &document.to_string(),
+            None,
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(f)
     }
@@ -470,8 +523,16 @@ pub mod server {
             return Err(AppError::NotFound("File".into()));
         }
         let before = serde_json::json!({ "file": file.id, "filename": file.filename });
-        record(&mut *tx, &Actor::user(user), "document.file.remove", "document", &file.document_id.to_string(), Some(&before), None)
-            .await?;
+        record(
+            &mut *tx,
+            &Actor::user(user),
+            "document.file.remove",
+            "document",
+            &file.document_id.to_string(),
+            Some(&before),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

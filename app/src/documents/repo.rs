@@ -36,7 +36,12 @@ pub async fn folder_doc(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Optio
     .await
 }
 
-pub async fn insert_folder(db: impl PgExecutor<'_>, parent: Option<Uuid>, name: &str, by: UserId) -> sqlx::Result<Uuid> {
+pub async fn insert_folder(
+    db: impl PgExecutor<'_>,
+    parent: Option<Uuid>,
+    name: &str,
+    by: UserId,
+) -> sqlx::Result<Uuid> {
     sqlx::query_scalar!(
         "insert into document_folders (parent_id, name, created_by) values ($1, $2, $3) returning id",
         parent,
@@ -355,7 +360,12 @@ pub async fn insert_version(
 }
 
 /// Versions newest first, below `before` (keyset on the number).
-pub async fn versions(db: impl PgExecutor<'_>, document: Uuid, before: Option<i32>, limit: i64) -> sqlx::Result<Vec<VersionInfo>> {
+pub async fn versions(
+    db: impl PgExecutor<'_>,
+    document: Uuid,
+    before: Option<i32>,
+    limit: i64,
+) -> sqlx::Result<Vec<VersionInfo>> {
     sqlx::query_as!(
         VersionInfo,
         r#"select v.number, v.title, u.display_name as "author_name?", v.created_at, v.restored_from

@@ -42,7 +42,7 @@ pub fn body(raw: &str) -> Result<(), String> {
 /// The folders in display order, depth first and by name, each with its depth.
 /// Folders whose parent is missing (or that sit in a loop) are left out.
 pub fn tree(folders: &[Folder]) -> Vec<(usize, &Folder)> {
-    fn children<'a>(all: &'a [Folder], parent: Option<Uuid>) -> Vec<&'a Folder> {
+    fn children(all: &[Folder], parent: Option<Uuid>) -> Vec<&Folder> {
         let mut c: Vec<&Folder> = all.iter().filter(|f| f.parent_id == parent).collect();
         c.sort_by_key(|f| (f.name.to_lowercase(), f.id));
         c

@@ -60,11 +60,8 @@ pub fn register_file_jobs(r: &mut Registry, files: Arc<dyn object_store::ObjectS
     r.register(app::documents::api::server::PURGE_FILES_JOB, move |ctx: worker::JobContext| {
         let files = files.clone();
         async move {
-            let ids: Vec<uuid::Uuid> = ctx
-                .payload
-                .get("files")
-                .and_then(|v| serde_json::from_value(v.clone()).ok())
-                .unwrap_or_default();
+            let ids: Vec<uuid::Uuid> =
+                ctx.payload.get("files").and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or_default();
             for id in ids {
                 match files.delete(&object_store::path::Path::from(id.to_string())).await {
                     Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
