@@ -21,9 +21,9 @@ pub async fn folders(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Folder>> {
 }
 
 pub async fn folder_exists(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<bool> {
-    Ok(sqlx::query_scalar!(r#"select exists(select 1 from document_folders where id = $1) as "e!""#, id)
+    sqlx::query_scalar!(r#"select exists(select 1 from document_folders where id = $1) as "e!""#, id)
         .fetch_one(db)
-        .await?)
+        .await
 }
 
 /// The folder as the audit log records it.
@@ -73,7 +73,7 @@ pub async fn lock_folder_tree(db: impl PgExecutor<'_>) -> sqlx::Result<()> {
 
 /// Whether `folder` is `start` or one of its ancestors.
 pub async fn is_ancestor_or_self(db: impl PgExecutor<'_>, folder: Uuid, start: Uuid) -> sqlx::Result<bool> {
-    Ok(sqlx::query_scalar!(
+    sqlx::query_scalar!(
         r#"with recursive up (id, parent_id, depth) as (
                select id, parent_id, 0 from document_folders where id = $2
                union all
@@ -85,7 +85,7 @@ pub async fn is_ancestor_or_self(db: impl PgExecutor<'_>, folder: Uuid, start: U
         start
     )
     .fetch_one(db)
-    .await?)
+    .await
 }
 
 /// Folders and documents directly inside a folder.
@@ -191,12 +191,13 @@ pub async fn search(
            from (
                select d.id, d.title, d.folder_id, f.name as folder_name, d.version, d.updated_at,
                       u.display_name as updated_by_name,
-                      (ts_rank(d.search, q.tsq) + similarity(d.title, $1))::real as rank
+                      (ts_rank(d.search, websearch_to_tsquery('simple', $1)) + similarity(d.title, $1))::real as rank
                from documents d
-               cross join (select websearch_to_tsquery('simple', $1) as tsq) q
                left join document_folders f on f.id = d.folder_id
                left join users u on u.id = d.updated_by
-               where (d.search @@ q.tsq or d.title % $1) and ($2::uuid is null or d.folder_id = $2)
+               -- Written out (not joined from a subquery) so both GIN indexes answer it (BitmapOr).
+               where (d.search @@ websearch_to_tsquery('simple', $1) or d.title % $1)
+                 and ($2::uuid is null or d.folder_id = $2)
            ) s
            where (s.rank, s.updated_at, s.id) < ($3, $4, $5)
            order by s.rank desc, s.updated_at desc, s.id desc limit $6"#,
