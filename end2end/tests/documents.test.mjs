@@ -57,6 +57,19 @@ test('a team lead writes, edits, compares and restores a document through the pa
   assert.equal(await page.inputValue('#doc_body'), 'my edit');
   assert.equal((await api(page, 'documents/get', { id })).body, 'their edit');
 
+  // Files: attached from the Files tab, downloaded as an attachment.
+  await page.click('[data-testid="tab-files"]');
+  await page.setInputFiles('#doc_file', { name: 'wg0.conf.txt', mimeType: 'text/plain', buffer: Buffer.from('[Interface]\n') });
+  const link = await page.waitForSelector('[data-testid="doc-files"] a >> text=wg0.conf.txt');
+  const href = await link.getAttribute('href');
+  const got = await page.evaluate(async (href) => {
+    const r = await fetch(href);
+    return { status: r.status, disposition: r.headers.get('content-disposition'), text: await r.text() };
+  }, href);
+  assert.equal(got.status, 200);
+  assert.match(got.disposition, /^attachment;/);
+  assert.equal(got.text, '[Interface]\n');
+
   // The list and its search box: a misspelt title is found.
   await api(page, 'documents/create', { folder: null, title: 'Printer onboarding', body: 'Install the driver.' });
   await page.goto(`${ctx.helios.url}/docs`);

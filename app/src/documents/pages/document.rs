@@ -246,6 +246,28 @@ fn History(doc: Document, error: RwSignal<Option<AppError>>, on_restored: Callba
     let id = doc.id;
     let version = doc.version;
     let versions = Resource::new(move || id, |id| document_history(id, None));
+    // Pages after the first 100 versions, appended by "Older versions".
+    let older = RwSignal::new(Vec::<crate::documents::model::VersionInfo>::new());
+    let more = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = versions.get() {
+            more.set(list.len() as i64 == crate::documents::model::HISTORY_PAGE);
+        }
+    });
+    let load_older = move |_| {
+        let last = older.with_untracked(|o| o.last().map(|v| v.number));
+        let last =
+            last.or_else(|| versions.get_untracked().and_then(|r| r.ok()).and_then(|l| l.last().map(|v| v.number)));
+        leptos::task::spawn_local(async move {
+            match document_history(id, last).await {
+                Ok(list) => {
+                    more.set(list.len() as i64 == crate::documents::model::HISTORY_PAGE);
+                    older.update(|o| o.extend(list));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
     let a = RwSignal::new(None::<i32>);
     let b = RwSignal::new(None::<i32>);
     let diff = RwSignal::new(None::<VersionDiff>);
@@ -288,10 +310,10 @@ fn History(doc: Document, error: RwSignal<Option<AppError>>, on_restored: Callba
                     </thead>
                     <Transition fallback=|| view! { <tbody><tr><td colspan="4"><Loading /></td></tr></tbody> }>
                         {move || Suspend::new(async move {
-                            let list = versions.await.unwrap_or_default();
+                            let first = versions.await.unwrap_or_default();
                             view! {
                                 <tbody class="divide-y divide-line">
-                                    {list.into_iter().map(|v| {
+                                    {move || first.clone().into_iter().chain(older.get()).map(|v| {
                                         let n = v.number;
                                         view! {
                                             <tr>
@@ -318,7 +340,10 @@ fn History(doc: Document, error: RwSignal<Option<AppError>>, on_restored: Callba
                         })}
                     </Transition>
                 </table>
-                <div class="border-t border-line p-3">
+                <div class="flex gap-2 border-t border-line p-3">
+                    {move || more.get().then(|| view! {
+                        <button type="button" class=BTN_GHOST on:click=load_older>"Older versions"</button>
+                    })}
                     <button type="button" class=BTN_SECONDARY data-testid="compare" on:click=move |_| compare()
                         disabled=move || a.get().is_none() || b.get().is_none() || a.get() == b.get()>"Compare A → B"</button>
                 </div>
