@@ -10,6 +10,7 @@ pub mod auth;
 pub mod context;
 pub mod desk;
 pub mod domains;
+pub mod documents;
 pub mod error;
 pub mod expiring;
 pub mod jobs;

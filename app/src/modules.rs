@@ -99,8 +99,3 @@ pub fn KbPage() -> impl IntoView {
 pub fn VaultPage() -> impl IntoView {
     view! { <ModuleLanding module=Module::Vault permission=Permission::DeskView entity=Some(Entity::Credential) body="Encrypted credentials and TOTP codes, each reveal audited, will be kept here." /> }
 }
-
-#[component]
-pub fn DocumentsPage() -> impl IntoView {
-    view! { <ModuleLanding module=Module::Documents permission=Permission::DeskView entity=Some(Entity::Document) body="Runbooks and IT documentation with full version history will live here." /> }
-}

@@ -71,7 +71,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/domains") view=crate::domains::DomainsPage ssr=SsrMode::Async />
                 <Route path=path!("/domains/certificates/:id") view=crate::domains::CertificatePage ssr=SsrMode::Async />
                 <Route path=path!("/domains/:id") view=crate::domains::DomainPage ssr=SsrMode::Async />
-                <Route path=path!("/docs") view=crate::modules::DocumentsPage ssr=SsrMode::Async />
+                <Route path=path!("/docs") view=crate::documents::DocumentsPage ssr=SsrMode::Async />
+                <Route path=path!("/docs/:id") view=crate::documents::DocumentPage ssr=SsrMode::Async />
                 <Route path=path!("/expiring") view=crate::expiring::pages::ExpiringPage ssr=SsrMode::Async />
                 <Route path=path!("/notifications") view=crate::notifications::pages::NotificationsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=crate::admin::AdminHome ssr=SsrMode::Async />

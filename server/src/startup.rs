@@ -91,7 +91,15 @@ impl Application {
 
         let (modules_tx, modules_rx) = watch::channel(ModuleSwitches::default());
         tasks.push(tokio::spawn(jobs::watch_modules(db.pool.clone(), hub.clone(), modules_tx, shutdown_rx.clone())));
-        let registry = Arc::new(jobs::registry(node.clone(), opts.test_jobs));
+        std::fs::create_dir_all(&config.attachments_dir)
+            .with_context(|| format!("cannot create the attachments directory {}", config.attachments_dir.display()))?;
+        let files: Arc<dyn object_store::ObjectStore> =
+            Arc::new(object_store::local::LocalFileSystem::new_with_prefix(&config.attachments_dir).with_context(
+                || format!("cannot open the attachments directory {}", config.attachments_dir.display()),
+            )?);
+        let mut registry = jobs::registry(node.clone(), opts.test_jobs);
+        jobs::register_file_jobs(&mut registry, files.clone());
+        let registry = Arc::new(registry);
         scheduler::install(&db.pool, &jobs::schedules(opts.test_jobs)).await?;
         let all_kinds = registry.kinds();
         // Tests kill workers mid-job; a short lease lets them see the retry quickly.
@@ -103,12 +111,8 @@ impl Application {
         tasks.push(tokio::spawn(worker.run_until_stopped(shutdown_rx.clone())));
         tasks.push(tokio::spawn(scheduler::run_until_stopped(db.pool.clone(), shutdown_rx.clone())));
 
-        std::fs::create_dir_all(&config.attachments_dir)
-            .with_context(|| format!("cannot create the attachments directory {}", config.attachments_dir.display()))?;
-        let files = object_store::local::LocalFileSystem::new_with_prefix(&config.attachments_dir)
-            .with_context(|| format!("cannot open the attachments directory {}", config.attachments_dir.display()))?;
         let router = http::router(ServerState {
-            files: Arc::new(files),
+            files,
             app: app_state,
             hub,
             metrics: crate::telemetry::metrics(),

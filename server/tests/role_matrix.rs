@@ -128,6 +128,19 @@ fn args(endpoint: &str) -> Value {
         "domains/save_settings" => {
             json!({ "settings": { "resolver": "not an address", "allow_list": [], "ticket_on_change": false } })
         }
+        "documents/create_folder" => json!({ "parent": nobody, "name": "" }),
+        "documents/rename_folder" => json!({ "id": nobody, "name": "X" }),
+        "documents/move_folder" => json!({ "id": nobody, "parent": null }),
+        "documents/delete_folder" | "documents/get" | "documents/delete" => json!({ "id": nobody }),
+        "documents/list" => json!({ "query": { "folder": null, "search": "", "after": null } }),
+        "documents/create" => json!({ "folder": null, "title": "", "body": "" }),
+        "documents/save" => json!({ "id": nobody, "version": 1, "title": "X", "body": "" }),
+        "documents/move" => json!({ "id": nobody, "folder": null }),
+        "documents/history" => json!({ "id": nobody, "before": null }),
+        "documents/version" => json!({ "id": nobody, "number": 1 }),
+        "documents/diff" => json!({ "id": nobody, "from": 1, "to": 2 }),
+        "documents/restore" => json!({ "id": nobody, "number": 1, "version": 1 }),
+        "documents/preview" => json!({ "body": "**bold**" }),
         _ => json!({}),
     }
 }

@@ -8,12 +8,16 @@
 //! - `GET /attachments/{id}`: the file, always as a download, typed only from an
 //!   allow-list, with `nosniff` and a sandbox CSP so nothing in it can run.
 //! - `DELETE /attachments/{id}`: removes one of the caller's unsent uploads.
+//! - `POST /docs/{id}/files` (multipart, one `file` field): a file attached to a
+//!   document, through the same streaming, size limit and store. Its download and
+//!   removal use the same `/attachments/{id}` routes (ids are random UUIDs, so a
+//!   file id names either a ticket attachment or a document file).
 //!
 //! Sign-in comes from the session cookie; state-changing requests pass the same
 //! Origin check as server functions (see `security::origin_check`).
 use super::ServerState;
 use app::auth::guard::user_from_headers;
-use app::auth::model::CurrentUser;
+use app::auth::model::{CurrentUser, Permission};
 use app::error::AppError;
 use app::settings::model::Module;
 use app::tickets::attachments::api::server as rules;
@@ -44,22 +48,127 @@ fn fail(e: AppError) -> Response {
     (code, Json(e)).into_response()
 }
 
-async fn signed_in(s: &ServerState, headers: &HeaderMap) -> Result<CurrentUser, Response> {
-    let db = &s.app.db;
-    let user = match user_from_headers(db, headers).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return Err(fail(AppError::Unauthorized)),
-        Err(e) => return Err(fail(e)),
-    };
-    match app::settings::repo::load_modules(db).await {
-        Ok(m) if m.enabled(Module::ServiceDesk) => Ok(user),
-        Ok(_) => Err(fail(AppError::ModuleDisabled(Module::ServiceDesk.title().into()))),
+async fn user(s: &ServerState, headers: &HeaderMap) -> Result<CurrentUser, Response> {
+    match user_from_headers(&s.app.db, headers).await {
+        Ok(Some(u)) => Ok(u),
+        Ok(None) => Err(fail(AppError::Unauthorized)),
+        Err(e) => Err(fail(e)),
+    }
+}
+
+async fn module_on(s: &ServerState, module: Module) -> Result<(), Response> {
+    match app::settings::repo::load_modules(&s.app.db).await {
+        Ok(m) if m.enabled(module) => Ok(()),
+        Ok(_) => Err(fail(AppError::ModuleDisabled(module.title().into()))),
         Err(e) => Err(fail(e.into())),
     }
 }
 
+async fn signed_in(s: &ServerState, headers: &HeaderMap) -> Result<CurrentUser, Response> {
+    let user = user(s, headers).await?;
+    module_on(s, Module::ServiceDesk).await?;
+    Ok(user)
+}
+
+/// Signed in with DeskView, and the Documents module on.
+async fn documents_user(s: &ServerState, headers: &HeaderMap) -> Result<CurrentUser, Response> {
+    let user = user(s, headers).await?;
+    if !user.can(Permission::DeskView) {
+        return Err(fail(AppError::Forbidden));
+    }
+    module_on(s, Module::Documents).await?;
+    Ok(user)
+}
+
 fn store_path(id: uuid::Uuid) -> StorePath {
     StorePath::from(id.to_string())
+}
+
+/// A file streamed into the store (not yet recorded in the database).
+struct Stored {
+    id: uuid::Uuid,
+    filename: String,
+    content_type: &'static str,
+    size: u64,
+    sha256: String,
+}
+
+/// Streams the `file` field of a multipart upload into the store under a new id,
+/// hashing it and counting against the size limit in settings; over the limit the
+/// write is aborted and nothing is kept (413).
+async fn receive(
+    s: &ServerState,
+    headers: &HeaderMap,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<Stored, Response> {
+    let limits = match repo::load_settings(&s.app.db).await {
+        Ok(l) => l,
+        Err(e) => return Err(fail(e.into())),
+    };
+    let max = limits.max_bytes();
+    let too_large = || {
+        let e = AppError::field("file", format!("Files can be at most {} MB.", limits.max_size_mb));
+        with_status(fail(e), StatusCode::PAYLOAD_TOO_LARGE)
+    };
+    // A declared body far over the limit is refused before reading any of it.
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max + 64 * 1024) {
+        return Err(too_large());
+    }
+    let mut form = match form {
+        Ok(f) => f,
+        Err(e) => return Err(fail(AppError::invalid(format!("Send the file as multipart/form-data: {e}")))),
+    };
+    let mut field = match form.next_field().await {
+        Ok(Some(f)) if f.name() == Some("file") => f,
+        Ok(_) => return Err(fail(AppError::field("file", "Choose a file to upload."))),
+        Err(e) => return Err(fail(AppError::invalid(format!("Unreadable upload: {e}")))),
+    };
+    let filename = sanitize_filename(field.file_name().unwrap_or(""));
+    let content_type = content_type_for(&filename);
+
+    let id = uuid::Uuid::new_v4();
+    let path = store_path(id);
+    let sink = match s.files.put_multipart(&path).await {
+        Ok(u) => u,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start an attachment upload");
+            return Err(fail(AppError::Internal));
+        }
+    };
+    let mut sink = WriteMultipart::new_with_chunk_size(sink, PART_SIZE);
+    let mut hasher = Sha256::new();
+    let mut size: u64 = 0;
+    loop {
+        let chunk = match field.chunk().await {
+            Ok(Some(c)) => c,
+            Ok(None) => break,
+            Err(e) => {
+                let _ = sink.abort().await;
+                return Err(fail(AppError::invalid(format!("The upload was interrupted: {e}"))));
+            }
+        };
+        size += chunk.len() as u64;
+        if size > max {
+            let _ = sink.abort().await;
+            return Err(too_large());
+        }
+        hasher.update(&chunk);
+        // At most two parts in flight: memory stays bounded whatever the file size.
+        if let Err(e) = sink.wait_for_capacity(2).await {
+            tracing::error!(error = %e, "attachment upload failed");
+            return Err(fail(AppError::Internal));
+        }
+        sink.write(&chunk);
+    }
+    drop(field);
+    if let Err(e) = sink.finish().await {
+        tracing::error!(error = %e, "attachment upload failed");
+        return Err(fail(AppError::Internal));
+    }
+    let sha256 = hex::encode(hasher.finalize());
+    Ok(Stored { id, filename, content_type, size, sha256 })
 }
 
 #[derive(serde::Deserialize)]
@@ -94,87 +203,24 @@ pub async fn upload(
             return fail(AppError::field("to", format!("Attach to \"reply\" or \"description\", not \"{other}\".")))
         }
     };
-    let limits = match repo::load_settings(db).await {
-        Ok(l) => l,
-        Err(e) => return fail(e.into()),
-    };
-    let max = limits.max_bytes();
-    let too_large = || {
-        let e = AppError::field("file", format!("Files can be at most {} MB.", limits.max_size_mb));
-        with_status(fail(e), StatusCode::PAYLOAD_TOO_LARGE)
-    };
-    // A declared body far over the limit is refused before reading any of it.
-    let declared =
-        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > max + 64 * 1024) {
-        return too_large();
-    }
-    let mut form = match form {
+    let stored = match receive(&s, &headers, form).await {
         Ok(f) => f,
-        Err(e) => return fail(AppError::invalid(format!("Send the file as multipart/form-data: {e}"))),
+        Err(r) => return r,
     };
-    let mut field = match form.next_field().await {
-        Ok(Some(f)) if f.name() == Some("file") => f,
-        Ok(_) => return fail(AppError::field("file", "Choose a file to upload.")),
-        Err(e) => return fail(AppError::invalid(format!("Unreadable upload: {e}"))),
-    };
-    let filename = sanitize_filename(field.file_name().unwrap_or(""));
-    let content_type = content_type_for(&filename);
-
-    let id = uuid::Uuid::new_v4();
-    let path = store_path(id);
-    let sink = match s.files.put_multipart(&path).await {
-        Ok(u) => u,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot start an attachment upload");
-            return fail(AppError::Internal);
-        }
-    };
-    let mut sink = WriteMultipart::new_with_chunk_size(sink, PART_SIZE);
-    let mut hasher = Sha256::new();
-    let mut size: u64 = 0;
-    loop {
-        let chunk = match field.chunk().await {
-            Ok(Some(c)) => c,
-            Ok(None) => break,
-            Err(e) => {
-                let _ = sink.abort().await;
-                return fail(AppError::invalid(format!("The upload was interrupted: {e}")));
-            }
-        };
-        size += chunk.len() as u64;
-        if size > max {
-            let _ = sink.abort().await;
-            return too_large();
-        }
-        hasher.update(&chunk);
-        // At most two parts in flight: memory stays bounded whatever the file size.
-        if let Err(e) = sink.wait_for_capacity(2).await {
-            tracing::error!(error = %e, "attachment upload failed");
-            return fail(AppError::Internal);
-        }
-        sink.write(&chunk);
-    }
-    drop(field);
-    if let Err(e) = sink.finish().await {
-        tracing::error!(error = %e, "attachment upload failed");
-        return fail(AppError::Internal);
-    }
-    let sha256 = hex::encode(hasher.finalize());
     let row = NewAttachment {
-        id,
+        id: stored.id,
         ticket: ticket.id,
         draft,
-        filename: &filename,
-        size_bytes: size as i64,
-        content_type,
-        sha256: &sha256,
+        filename: &stored.filename,
+        size_bytes: stored.size as i64,
+        content_type: stored.content_type,
+        sha256: &stored.sha256,
         uploaded_by: user.id,
     };
     match rules::record_upload(db, &user, &ticket, row).await {
         Ok(a) => (StatusCode::CREATED, Json(a)).into_response(),
         Err(e) => {
-            let _ = s.files.delete(&path).await;
+            let _ = s.files.delete(&store_path(stored.id)).await;
             fail(e)
         }
     }
@@ -189,17 +235,84 @@ fn parse_id(id: &str) -> Option<uuid::Uuid> {
     uuid::Uuid::parse_str(id).ok()
 }
 
+/// Uploads a file to a document (staff, Documents module on).
+pub async fn upload_document_file(
+    State(s): State<ServerState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let user = match documents_user(&s, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let not_found = || fail(AppError::NotFound("Document".into()));
+    let Some(document) = parse_id(&id) else { return not_found() };
+    match app::documents::repo::find(&s.app.db, document).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return not_found(),
+        Err(e) => return fail(e.into()),
+    }
+    let stored = match receive(&s, &headers, form).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let row = app::documents::repo::NewFile {
+        id: stored.id,
+        document,
+        filename: &stored.filename,
+        size_bytes: stored.size as i64,
+        content_type: stored.content_type,
+        sha256: &stored.sha256,
+        uploaded_by: user.id,
+    };
+    match app::documents::api::server::record_file(&s.app.db, &user, row).await {
+        Ok(f) => (StatusCode::CREATED, Json(f)).into_response(),
+        Err(e) => {
+            let _ = s.files.delete(&store_path(stored.id)).await;
+            fail(e)
+        }
+    }
+}
+
+/// A document file's id: staff only (others are told it does not exist) and the
+/// Documents module on. None when the id is not a document file.
+async fn document_file(
+    s: &ServerState,
+    user: &CurrentUser,
+    id: uuid::Uuid,
+) -> Result<Option<app::documents::repo::FileAccess>, Response> {
+    match app::documents::repo::find_file(&s.app.db, id).await {
+        Ok(Some(_)) if !user.can(Permission::DeskView) => Err(fail(AppError::NotFound("File".into()))),
+        Ok(Some(f)) => {
+            module_on(s, Module::Documents).await?;
+            Ok(Some(f))
+        }
+        Ok(None) => Ok(None),
+        Err(e) => Err(fail(e.into())),
+    }
+}
+
 pub async fn download(State(s): State<ServerState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    let user = match signed_in(&s, &headers).await {
+    let user = match user(&s, &headers).await {
         Ok(u) => u,
         Err(r) => return r,
     };
     let not_found = || fail(AppError::NotFound("File".into()));
     let Some(id) = parse_id(&id) else { return not_found() };
-    let access = match repo::find_access(&s.app.db, id).await {
-        Ok(Some(a)) if rules::may_download(&user, &a) => a,
-        Ok(_) => return not_found(),
-        Err(e) => return fail(e.into()),
+    let (filename, size_bytes) = match document_file(&s, &user, id).await {
+        Ok(Some(f)) => (f.filename, f.size_bytes),
+        Ok(None) => {
+            if let Err(r) = module_on(&s, Module::ServiceDesk).await {
+                return r;
+            }
+            match repo::find_access(&s.app.db, id).await {
+                Ok(Some(a)) if rules::may_download(&user, &a) => (a.filename, a.size_bytes),
+                Ok(_) => return not_found(),
+                Err(e) => return fail(e.into()),
+            }
+        }
+        Err(r) => return r,
     };
     let file = match s.files.get(&store_path(id)).await {
         Ok(f) => f,
@@ -213,9 +326,9 @@ pub async fn download(State(s): State<ServerState>, headers: HeaderMap, Path(id)
     (
         [
             // Typed from the allow-list again, whatever was stored.
-            (header::CONTENT_TYPE, content_type_for(&access.filename).to_string()),
-            (header::CONTENT_DISPOSITION, content_disposition(&access.filename)),
-            (header::CONTENT_LENGTH, access.size_bytes.to_string()),
+            (header::CONTENT_TYPE, content_type_for(&filename).to_string()),
+            (header::CONTENT_DISPOSITION, content_disposition(&filename)),
+            (header::CONTENT_LENGTH, size_bytes.to_string()),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
             (header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox".to_string()),
             (header::CACHE_CONTROL, "private, no-store".to_string()),
@@ -225,18 +338,33 @@ pub async fn download(State(s): State<ServerState>, headers: HeaderMap, Path(id)
         .into_response()
 }
 
+/// Removes an unsent ticket upload (its uploader), or a document's file
+/// (RecordsDelete).
 pub async fn remove(State(s): State<ServerState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    let user = match signed_in(&s, &headers).await {
+    let user = match user(&s, &headers).await {
         Ok(u) => u,
         Err(r) => return r,
     };
     let Some(id) = parse_id(&id) else { return fail(AppError::NotFound("File".into())) };
-    if let Err(e) = rules::remove_draft(&s.app.db, &user, id).await {
+    let removed = match document_file(&s, &user, id).await {
+        Ok(Some(f)) => app::documents::api::server::remove_file(&s.app.db, &user, &f).await,
+        Ok(None) => match module_on(&s, Module::ServiceDesk).await {
+            Ok(()) => rules::remove_draft(&s.app.db, &user, id).await,
+            Err(r) => return r,
+        },
+        Err(r) => return r,
+    };
+    if let Err(e) = removed {
         return fail(e);
     }
-    if let Err(e) = s.files.delete(&store_path(id)).await {
-        // The row is gone, so the file is unreachable; log the leftover bytes.
-        tracing::warn!(error = %e, %id, "removed attachment's bytes could not be deleted");
-    }
+    delete_bytes(&s.files, id).await;
     StatusCode::NO_CONTENT.into_response()
+}
+
+/// Deletes stored bytes whose row is gone; a failure only leaves unreachable bytes.
+pub async fn delete_bytes(files: &std::sync::Arc<dyn object_store::ObjectStore>, id: uuid::Uuid) {
+    match files.delete(&store_path(id)).await {
+        Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+        Err(e) => tracing::warn!(error = %e, %id, "removed file's bytes could not be deleted"),
+    }
 }

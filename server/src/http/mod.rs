@@ -1,7 +1,7 @@
 //! The HTTP surface: Leptos pages and server functions, websocket, branding files,
 //! operations endpoints, and the layers every request passes through.
 mod assets;
-mod attachments;
+pub mod attachments;
 pub mod branding;
 mod export;
 pub mod ops;
@@ -77,6 +77,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/assets/import", post(assets::import).layer(attachments::body_limit()))
         .route("/desk/tickets/{number}/attachments", post(attachments::upload).layer(attachments::body_limit()))
         .route("/attachments/{id}", get(attachments::download).delete(attachments::remove))
+        .route("/docs/{id}/files", post(attachments::upload_document_file).layer(attachments::body_limit()))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

@@ -66,6 +66,25 @@ pub fn registry(node: Arc<str>, test_jobs: bool) -> Registry {
     r
 }
 
+/// Jobs that need the file store: deleting the bytes of a deleted document's files.
+pub fn register_file_jobs(r: &mut Registry, files: Arc<dyn object_store::ObjectStore>) {
+    use object_store::ObjectStoreExt;
+    r.register(app::documents::api::server::PURGE_FILES_JOB, move |ctx: worker::JobContext| {
+        let files = files.clone();
+        async move {
+            let ids: Vec<uuid::Uuid> =
+                ctx.payload.get("files").and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or_default();
+            for id in ids {
+                match files.delete(&object_store::path::Path::from(id.to_string())).await {
+                    Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                    Err(e) => return Err(anyhow::anyhow!("cannot delete the bytes of file {id}: {e}")),
+                }
+            }
+            Ok(())
+        }
+    });
+}
+
 pub fn schedules(test_jobs: bool) -> Vec<Schedule> {
     let mut s = vec![
         Schedule { name: "housekeeping", kind: "core.housekeeping", cron: "0 */10 * * * *".into() },
