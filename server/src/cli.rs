@@ -52,6 +52,9 @@ pub enum Command {
         /// Number of users (about 50 of them agents)
         #[arg(long, default_value_t = 5000)]
         users: u32,
+        /// Number of assets (assigned to requesters, with warranty dates)
+        #[arg(long, default_value_t = 50_000)]
+        assets: u64,
         /// Run even though the tickets table already holds more than 1000 rows
         #[arg(long)]
         force: bool,
@@ -118,8 +121,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             })
             .await
         }
-        Command::BenchData { tickets, comments_per_ticket, users, force } => {
-            let o = crate::bench::data::DataOptions { tickets, comments_per_ticket, users, force };
+        Command::BenchData { tickets, comments_per_ticket, users, assets, force } => {
+            let o = crate::bench::data::DataOptions { tickets, comments_per_ticket, users, assets, force };
             with_db(&config, |pool| async move { crate::bench::data::generate(&pool, &o).await }).await
         }
         Command::Bench { iterations } => {

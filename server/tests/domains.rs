@@ -181,9 +181,15 @@ async fn dns_changes_are_stored_as_exactly_the_added_and_removed_records() {
     assert_eq!(history[0]["added"], json!(added));
     assert_eq!(history[0]["removed"], json!(removed));
     assert_eq!(detail["domain"]["last_check_status"], "changed");
-    // Admins are told (audit hook), and the domain asked for a ticket: opened by
-    // the normal create path, so it is audited like any other.
+    // Admins are told (audit event and an in-app notification naming the change),
+    // and the domain asked for a ticket: opened by the normal create path, so it is
+    // audited like any other.
     assert_eq!(audit_count(&app, "domains.dns_changed", &id.to_string()).await, 1);
+    let (s, inbox) = call(&app, &admin, "notifications/list", json!({})).await;
+    assert_eq!(s, 200, "{inbox}");
+    assert_eq!(inbox["unread"], 1, "{inbox}");
+    assert_eq!(inbox["items"][0]["title"], "DNS records of example.test changed");
+    assert_eq!(inbox["items"][0]["href"], format!("/domains/{id}"));
     let number = out.ticket.expect("a ticket about the change");
     assert_eq!(audit_count(&app, "ticket.create", &number.to_string()).await, 1);
     let (s, t) = call(&app, &admin, "tickets/get", json!({ "number": number.0 })).await;

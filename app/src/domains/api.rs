@@ -372,26 +372,39 @@ pub mod server {
         CertificateChanged { host: &'a str, port: i32, old: &'a str, new: &'a str },
     }
 
-    /// Tells administrators about a monitoring event. For now this is an audit
-    /// event (`domains.dns_changed` / `domains.certificate_changed`); it is the
-    /// single hook the notification centre will deliver from.
+    /// Tells administrators about a monitoring event: an audit event
+    /// (`domains.dns_changed` / `domains.certificate_changed`) and an in-app
+    /// notification to every active administrator, in the caller's transaction.
     pub async fn notify_admins(
-        db: impl sqlx::PgExecutor<'_>,
+        db: &mut sqlx::PgConnection,
         entity_type: &str,
         entity_id: uuid::Uuid,
         notice: AdminNotice<'_>,
     ) -> AppResult<()> {
-        let (action, detail) = match notice {
-            AdminNotice::DnsChanged { domain, added, removed } => {
-                ("domains.dns_changed", json!({ "domain": domain, "added": added, "removed": removed }))
-            }
+        let (action, detail, title, body, href) = match notice {
+            AdminNotice::DnsChanged { domain, added, removed } => (
+                "domains.dns_changed",
+                json!({ "domain": domain, "added": added, "removed": removed }),
+                format!("DNS records of {domain} changed"),
+                format!("{} added, {} removed.", added.len(), removed.len()),
+                format!("/domains/{entity_id}"),
+            ),
             AdminNotice::CertificateChanged { host, port, old, new } => (
                 "domains.certificate_changed",
                 json!({ "host": host, "port": port, "old_fingerprint": old, "new_fingerprint": new }),
+                format!("The certificate of {host}:{port} changed"),
+                format!("Fingerprint {} → {}.", short(old), short(new)),
+                format!("/domains/certificates/{entity_id}"),
             ),
         };
-        record(db, &Actor::system("domains"), action, entity_type, &entity_id.to_string(), None, Some(&detail)).await?;
+        record(&mut *db, &Actor::system("domains"), action, entity_type, &entity_id.to_string(), None, Some(&detail))
+            .await?;
+        crate::notifications::repo::notify_admins(&mut *db, &title, &body, &href).await?;
         Ok(())
+    }
+
+    fn short(fingerprint: &str) -> &str {
+        fingerprint.get(..16).unwrap_or(fingerprint)
     }
 
     fn records_json(r: &[DnsRecord]) -> AppResult<Value> {
@@ -430,7 +443,7 @@ pub mod server {
         if changed {
             repo::insert_change(&mut *tx, id, &records_json(&added)?, &records_json(&removed)?, now).await?;
             let notice = AdminNotice::DnsChanged { domain: &target.name, added: &added, removed: &removed };
-            notify_admins(&mut *tx, "domain", id, notice).await?;
+            notify_admins(&mut tx, "domain", id, notice).await?;
         }
         tx.commit().await?;
         let mut ticket = None;
@@ -502,7 +515,7 @@ pub mod server {
         if let Some(old) = &changed_from {
             repo::insert_certificate_change(&mut *tx, id, old, &reading, now).await?;
             let notice = AdminNotice::CertificateChanged { host: &host, port, old, new: &reading.fingerprint };
-            notify_admins(&mut *tx, "certificate", id, notice).await?;
+            notify_admins(&mut tx, "certificate", id, notice).await?;
         }
         tx.commit().await?;
         Ok(CertOutcome { changed_from })

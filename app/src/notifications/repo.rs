@@ -23,6 +23,20 @@ pub async fn notify(
     .rows_affected())
 }
 
+/// Sends one notification to every active administrator.
+pub async fn notify_admins(db: impl PgExecutor<'_>, title: &str, body: &str, href: &str) -> sqlx::Result<u64> {
+    Ok(sqlx::query!(
+        "insert into notifications (user_id, title, body, href)
+         select id, $1, $2, $3 from users where role = 'admin' and active",
+        title,
+        body,
+        href
+    )
+    .execute(db)
+    .await?
+    .rows_affected())
+}
+
 /// The latest 50 notifications and the unread count.
 pub async fn inbox(db: &sqlx::PgPool, user: UserId) -> sqlx::Result<Inbox> {
     let items = sqlx::query!(

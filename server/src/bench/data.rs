@@ -21,6 +21,7 @@ pub struct DataOptions {
     pub tickets: u64,
     pub comments_per_ticket: u32,
     pub users: u32,
+    pub assets: u64,
     pub force: bool,
 }
 
@@ -101,6 +102,9 @@ pub async fn generate(pool: &PgPool, o: &DataOptions) -> anyhow::Result<()> {
     let actor = app::audit::repo::Actor::system("bench-data");
     app::audit::repo::record(&mut *conn, &actor, "bench.data", "workspace", "bench", None, Some(&after)).await?;
 
+    let assets_started = Instant::now();
+    let assets = queries::generate_assets(&mut *conn, o.assets as i64).await?;
+    println!("assets: {assets} in {:.1?}", assets_started.elapsed());
     println!("vacuum (analyze) …");
     let vacuum_started = Instant::now();
     queries::vacuum_analyze(&mut *conn).await?;

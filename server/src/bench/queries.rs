@@ -131,7 +131,8 @@ pub async fn dataset_counts(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(String
                 (select count(*) from ticket_comments) as comments,
                 (select count(*) from ticket_comments where internal) as internal_notes,
                 (select count(*) from ticket_events) as timeline_events,
-                (select count(*) from audit_log) as audit_entries",
+                (select count(*) from audit_log) as audit_entries,
+                (select count(*) from assets) as assets",
     )
     .fetch_one(db)
     .await?;
@@ -145,8 +146,35 @@ pub async fn dataset_counts(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(String
         "internal_notes",
         "timeline_events",
         "audit_entries",
+        "assets",
     ];
     names.iter().map(|n| Ok((n.to_string(), r.try_get::<i64, _>(*n)?))).collect()
+}
+
+/// Inserts `n` assets spread over every type and status, most assigned to a
+/// requester, with purchase and warranty dates around today. Returns how many.
+pub async fn generate_assets(db: impl PgExecutor<'_>, n: i64) -> sqlx::Result<u64> {
+    let models = "array['MacBook Pro 14','ThinkPad T14','Latitude 7440','Chromebook 514','iPhone 15','Galaxy S24',\
+                  'iPad Air','PowerEdge R650','Catalyst 9200','LaserJet M404','UltraSharp U2723QE','MX Keys']";
+    let sql = format!(
+        "with r as (select array_agg(id) as ids from users where role = 'requester'),
+              run as (select substr(md5(random()::text), 1, 6) as tag)
+         insert into assets (name, asset_type, status, tag, serial, make, model, os, os_version, assigned_to,
+                             purchased_on, purchase_cost_cents, warranty_expires_on, notes)
+         select ({models})[1 + g % 12] || ' ' || g,
+                (enum_range(null::asset_type))[1 + g % 10],
+                (enum_range(null::asset_status))[1 + (g / 7) % 5],
+                'BA-' || run.tag || '-' || g,
+                'SN' || substr(md5(g::text), 1, 12),
+                (array['Apple','Lenovo','Dell','Google','Samsung','HP','Cisco','Logitech'])[1 + g % 8],
+                ({models})[1 + g % 12],
+                (array['macOS','Windows','ChromeOS','iOS','Android','Linux',''])[1 + g % 7], '',
+                case when g % 5 = 0 or r.ids is null then null else r.ids[1 + g % cardinality(r.ids)] end,
+                current_date - (g % 1500), 10000 + (g % 300000),
+                current_date - (g % 1500) + 1095, ''
+         from generate_series(1, $1) g, r, run"
+    );
+    Ok(sqlx::query(&sql).bind(n).execute(db).await?.rows_affected())
 }
 
 /// "PostgreSQL 15.x, database 4 GB, shared_buffers 128MB".

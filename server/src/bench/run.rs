@@ -190,8 +190,43 @@ pub async fn run(pool: &PgPool, o: &BenchOptions) -> anyhow::Result<()> {
         created.push(number.0);
     }
 
+    // Asset list pages as the assets page asks for them: a search, a type and status
+    // filter, and the next page of it.
+    let mut asset_search = Samples::new("asset list (search)", Some(15.0));
+    let mut asset_filter = Samples::new("asset list (type + status)", Some(15.0));
+    let mut asset_next = Samples::new("asset list next page (keyset)", Some(15.0));
+    for i in 0..WARMUP + n {
+        use app::assets::model::{AssetFilter, AssetStatus, AssetType};
+        const ASSET_TERMS: [&str; 8] =
+            ["macbook", "thinkpad", "latitude 7", "galaxy", "ipad air", "laserjet", "1234", "mx keys"];
+        let q = ASSET_TERMS[rng.gen_range(0..ASSET_TERMS.len())].to_string();
+        let t = Instant::now();
+        let found = app::assets::repo::list(pool, &AssetFilter { search: q, ..Default::default() }, None, 51).await?;
+        if i >= WARMUP {
+            asset_search.add(t.elapsed(), found.len());
+        }
+        let f = AssetFilter {
+            asset_type: Some(AssetType::ALL[rng.gen_range(0..AssetType::ALL.len())]),
+            status: Some(AssetStatus::ALL[rng.gen_range(0..AssetStatus::ALL.len())]),
+            ..Default::default()
+        };
+        let t = Instant::now();
+        let page = app::assets::api::server::page(pool, &f, None, 50).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        if i >= WARMUP {
+            asset_filter.add(t.elapsed(), page.rows.len());
+        }
+        if let Some(c) = page.next {
+            let t = Instant::now();
+            let next =
+                app::assets::api::server::page(pool, &f, Some(&c), 50).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            if i >= WARMUP {
+                asset_next.add(t.elapsed(), next.rows.len());
+            }
+        }
+    }
+
     println!("{:<38} {:>5} {:>7} {:>8} {:>8} {:>8}   bar (p95)", "path", "n", "rows", "p50 ms", "p95 ms", "max ms");
-    for s in [&page1, &page2, &mine, &team, &search, &open, &create] {
+    for s in [&page1, &page2, &mine, &team, &search, &open, &create, &asset_search, &asset_filter, &asset_next] {
         println!("{}", s.row());
     }
     if let (Some(a), Some(b)) = (created.first(), created.last()) {

@@ -164,8 +164,9 @@ pub fn DocumentPage() -> impl IntoView {
                     })
                 }}
             </Show>
-            // LINKS PANEL SLOT: kind=RecordKind::Document id=<uuid>
-            <section class="mt-6" data-testid="links-slot" data-kind="document" data-id=move || id.get().to_string()></section>
+            <div class="mt-6">
+                <crate::links::LinksPanel kind=crate::links::model::RecordKind::Document id=Signal::derive(move || id.get()) />
+            </div>
         </Guarded>
     }
 }

@@ -142,8 +142,7 @@ pub fn CertificatePage() -> impl IntoView {
                                 </Section>
                             </div>
                             <div>
-                                // LINKS PANEL SLOT: kind=RecordKind::Certificate id=<cert_id>
-                                <section data-links-slot="certificate" data-id=cert_id.to_string()></section>
+                                <crate::links::LinksPanel kind=crate::links::model::RecordKind::Certificate id=cert_id />
                             </div>
                         </div>
                     }.into_any()

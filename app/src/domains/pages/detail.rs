@@ -102,8 +102,7 @@ pub fn DomainPage() -> impl IntoView {
                             </div>
                             <div>
                                 <DomainForm domain=d.domain.clone() on_saved=Callback::new(move |_| changed.update(|c| *c += 1)) />
-                                // LINKS PANEL SLOT: kind=RecordKind::Domain id=<domain_id>
-                                <section data-links-slot="domain" data-id=domain_id.to_string()></section>
+                                <crate::links::LinksPanel kind=crate::links::model::RecordKind::Domain id=domain_id />
                             </div>
                         </div>
                     }.into_any()
