@@ -10,6 +10,7 @@ pub mod context;
 pub mod desk;
 pub mod error;
 pub mod jobs;
+pub mod licenses;
 pub mod links;
 pub mod live;
 pub mod macros;
@@ -21,6 +22,7 @@ pub mod teams;
 pub mod tickets;
 pub mod ui;
 pub mod users;
+pub mod vault;
 
 #[cfg(feature = "ssr")]
 pub mod security;

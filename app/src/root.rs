@@ -61,7 +61,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/portal") view=crate::modules::PortalPage ssr=SsrMode::Async />
                 <Route path=path!("/kb") view=crate::modules::KbPage ssr=SsrMode::Async />
                 <Route path=path!("/assets") view=crate::modules::AssetsPage ssr=SsrMode::Async />
-                <Route path=path!("/vault") view=crate::modules::VaultPage ssr=SsrMode::Async />
+                <Route path=path!("/vault") view=crate::vault::VaultPage ssr=SsrMode::Async />
+                <Route path=path!("/vault/:id") view=crate::vault::CredentialView ssr=SsrMode::Async />
+                <Route path=path!("/assets/software") view=crate::licenses::SoftwarePage ssr=SsrMode::Async />
+                <Route path=path!("/assets/software/:id") view=crate::licenses::SoftwareView ssr=SsrMode::Async />
+                <Route path=path!("/assets/licenses/:id") view=crate::licenses::LicenseView ssr=SsrMode::Async />
                 <Route path=path!("/domains") view=crate::modules::DomainsPage ssr=SsrMode::Async />
                 <Route path=path!("/docs") view=crate::modules::DocumentsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=crate::admin::AdminHome ssr=SsrMode::Async />

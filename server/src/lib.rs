@@ -12,3 +12,4 @@ pub mod realtime;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;
+pub mod vault;
