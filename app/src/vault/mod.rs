@@ -4,7 +4,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod crypto;
 pub mod model;
-mod pages;
+pub(crate) mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
