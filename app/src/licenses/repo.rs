@@ -112,9 +112,7 @@ pub async fn delete_software(db: impl PgExecutor<'_>, id: uuid::Uuid) -> sqlx::R
 }
 
 pub async fn count_licenses(db: impl PgExecutor<'_>, software: uuid::Uuid) -> sqlx::Result<i64> {
-    Ok(sqlx::query_scalar!(r#"select count(*) as "n!" from licenses where software_id = $1"#, software)
-        .fetch_one(db)
-        .await?)
+    sqlx::query_scalar!(r#"select count(*) as "n!" from licenses where software_id = $1"#, software).fetch_one(db).await
 }
 
 /// The licenses of a title, oldest first, with seat usage.
@@ -270,9 +268,9 @@ pub async fn assignments(db: impl PgExecutor<'_>, license: uuid::Uuid) -> sqlx::
 }
 
 pub async fn count_assignments(db: impl PgExecutor<'_>, license: uuid::Uuid) -> sqlx::Result<i64> {
-    Ok(sqlx::query_scalar!(r#"select count(*) as "n!" from license_assignments where license_id = $1"#, license)
+    sqlx::query_scalar!(r#"select count(*) as "n!" from license_assignments where license_id = $1"#, license)
         .fetch_one(db)
-        .await?)
+        .await
 }
 
 /// Adds a seat assignment; None when that user or asset already holds one.
