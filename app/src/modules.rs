@@ -101,11 +101,6 @@ pub fn AssetsPage() -> impl IntoView {
 }
 
 #[component]
-pub fn VaultPage() -> impl IntoView {
-    view! { <ModuleLanding module=Module::Vault permission=Permission::DeskView entity=Some(Entity::Credential) body="Encrypted credentials and TOTP codes, each reveal audited, will be kept here." /> }
-}
-
-#[component]
 pub fn DomainsPage() -> impl IntoView {
     view! { <ModuleLanding module=Module::Domains permission=Permission::DeskView entity=Some(Entity::Domain) body="Domains, their DNS records and certificates will be monitored here." /> }
 }

@@ -22,7 +22,11 @@ pub async fn list_software(
         r#"select s.id, s.name, s.vendor,
                   coalesce(u.licenses, 0) as "licenses!", coalesce(u.seats, 0) as "seats!",
                   coalesce(u.assigned, 0) as "assigned!", coalesce(u.over, false) as "over!"
-           from software s
+           from (select * from software s
+                 where ($1::text is null or s.name ilike $1 or s.vendor ilike $1)
+                   and ($2::text is null or (lower(s.name), s.id) > ($2, $3::uuid))
+                 order by lower(s.name), s.id
+                 limit $4) s
            left join lateral (
              select count(*) as licenses, sum(l.seats)::bigint as seats, sum(a.n)::bigint as assigned,
                     bool_or(a.n > l.seats) as over
@@ -30,10 +34,7 @@ pub async fn list_software(
              cross join lateral (select count(*) as n from license_assignments x where x.license_id = l.id) a
              where l.software_id = s.id
            ) u on true
-           where ($1::text is null or s.name ilike $1 or s.vendor ilike $1)
-             and ($2::text is null or (lower(s.name), s.id) > ($2, $3::uuid))
-           order by lower(s.name), s.id
-           limit $4"#,
+           order by lower(s.name), s.id"#,
         pattern,
         after.map(|a| a.name.to_lowercase()),
         after.map(|a| a.id),
