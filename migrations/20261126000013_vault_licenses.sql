@@ -68,6 +68,7 @@ create table license_assignments (
   created_at timestamptz not null default now(),
   check ((user_id is null) <> (asset_id is null))
 );
+create index license_assignments_license_idx on license_assignments (license_id);
 create unique index license_assignments_user_uniq on license_assignments (license_id, user_id) where user_id is not null;
 create unique index license_assignments_asset_uniq on license_assignments (license_id, asset_id) where asset_id is not null;
 create index license_assignments_user_idx on license_assignments (user_id) where user_id is not null;
