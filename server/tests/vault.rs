@@ -471,3 +471,50 @@ async fn a_database_dump_contains_no_stored_secret() {
     assert!(!dump.contains(&hex_seed), "the raw seed is in the dump");
     app.stop().await;
 }
+
+fn helios(args: &[&str], database_url: &str, key_file: &std::path::Path) -> (i32, String) {
+    let out = std::process::Command::new(common::helios_bin())
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("HELIOS_VAULT_KEY_FILE", key_file)
+        .env("HELIOS_LOG_FORMAT", "json")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+    )
+}
+
+#[tokio::test]
+async fn the_rotate_key_command_stops_resumes_and_installs_the_new_key() {
+    let app = spawn_app().await;
+    let lead = app.signed_in("team_lead").await;
+    for i in 0..3 {
+        create(&app, &lead, &format!("Printer {i}"), Some(&format!("printer-{i}-secret-y7")), None).await;
+    }
+    let key_file = key_file(&app);
+    let old = MasterKey::load(&key_file).unwrap();
+    let new_file = common::temp_dir("newkey").join("vault.key.next");
+    let new_arg = new_file.to_str().unwrap();
+    let (code, out) = helios(
+        &["vault", "rotate-key", "--new-key-file", new_arg, "--batch-size", "1", "--max-batches", "2"],
+        &app.database_url,
+        &key_file,
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("re-wrapped 2 secrets") && out.contains("run the same command again"), "{out}");
+    assert_eq!(MasterKey::load(&key_file).unwrap().id(), old.id());
+    let (code, out) = helios(&["vault", "rotate-key", "--new-key-file", new_arg], &app.database_url, &key_file);
+    assert_eq!(code, 0, "{out}");
+    let new = MasterKey::load(&new_file).unwrap();
+    assert!(out.contains("re-wrapped 1 secrets") && out.contains("Restart every Helios server"), "{out}");
+    assert_eq!(MasterKey::load(&key_file).unwrap().id(), new.id());
+    let under_new: i64 = sqlx::query_scalar("select count(*) from vault_secrets where key_id = $1")
+        .bind(new.id())
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(under_new, 3);
+    app.stop().await;
+}

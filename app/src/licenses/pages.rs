@@ -14,10 +14,14 @@ use crate::error::AppError;
 use crate::settings::model::Module;
 use crate::ui::*;
 use crate::vault::model::SecretChange;
-use crate::vault::pages::{expiry_badge, RevealTarget, SecretBox};
+use crate::vault::pages::{date_badge, RevealTarget, SecretBox};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
+
+fn expiry_badge(state: crate::vault::model::ExpiryState, date: Option<chrono::NaiveDate>) -> impl IntoView {
+    date_badge(state, date, "Expires", "Expired")
+}
 
 fn over_badge(over: bool) -> impl IntoView {
     over.then(|| view! { <Badge text="Over-assigned" tone=Tone::Bad /> })
@@ -453,7 +457,7 @@ fn LicenseDetailView() -> impl IntoView {
                                         }
                                     }>
                                         <input class=format!("{INPUT} w-80") placeholder="Asset id" aria-label="Asset id" bind:value=asset />
-                                        <button type="submit" class=BTN_SECONDARY>"Assign to an asset"</button>
+                                        <button type="submit" class=format!("{BTN_SECONDARY} whitespace-nowrap")>"Assign to an asset"</button>
                                     </form>
                                 </div>
                                 <ul class="divide-y divide-line">

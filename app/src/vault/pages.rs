@@ -49,12 +49,23 @@ pub(crate) fn copy_to_clipboard(text: &str) {
     let _ = text;
 }
 
+/// The rotation badge of a credential: amber within 30 days, red on or after the date.
 pub(crate) fn expiry_badge(state: ExpiryState, date: Option<chrono::NaiveDate>) -> impl IntoView {
+    date_badge(state, date, "Rotate by", "Rotation overdue since")
+}
+
+/// The same badge with other words (e.g. a license's expiry).
+pub(crate) fn date_badge(
+    state: ExpiryState,
+    date: Option<chrono::NaiveDate>,
+    soon: &'static str,
+    due: &'static str,
+) -> impl IntoView {
     let d = date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
     match state {
         ExpiryState::Ok => None,
-        ExpiryState::Soon => Some(view! { <Badge text=format!("Rotate by {d}") tone=Tone::Warn /> }.into_any()),
-        ExpiryState::Due => Some(view! { <Badge text=format!("Overdue since {d}") tone=Tone::Bad /> }.into_any()),
+        ExpiryState::Soon => Some(view! { <Badge text=format!("{soon} {d}") tone=Tone::Warn /> }.into_any()),
+        ExpiryState::Due => Some(view! { <Badge text=format!("{due} {d}") tone=Tone::Bad /> }.into_any()),
     }
 }
 
