@@ -14,6 +14,7 @@ pub mod domains;
 pub mod error;
 pub mod expiring;
 pub mod jobs;
+pub mod licenses;
 pub mod links;
 pub mod live;
 pub mod macros;
@@ -26,6 +27,7 @@ pub mod teams;
 pub mod tickets;
 pub mod ui;
 pub mod users;
+pub mod vault;
 
 #[cfg(feature = "ssr")]
 pub mod security;

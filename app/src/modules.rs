@@ -94,8 +94,3 @@ pub fn PortalPage() -> impl IntoView {
 pub fn KbPage() -> impl IntoView {
     view! { <ModuleLanding module=Module::KnowledgeBase permission=Permission::SignedIn entity=Some(Entity::Article) body="Articles published by the IT team will be listed and searchable here." /> }
 }
-
-#[component]
-pub fn VaultPage() -> impl IntoView {
-    view! { <ModuleLanding module=Module::Vault permission=Permission::DeskView entity=Some(Entity::Credential) body="Encrypted credentials and TOTP codes, each reveal audited, will be kept here." /> }
-}

@@ -62,12 +62,16 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/kb") view=crate::modules::KbPage ssr=SsrMode::Async />
                 <Route path=path!("/assets") view=crate::assets::pages::AssetsPage ssr=SsrMode::Async />
                 <Route path=path!("/assets/new") view=crate::assets::pages::NewAssetPage ssr=SsrMode::Async />
+                <Route path=path!("/assets/software") view=crate::licenses::SoftwarePage ssr=SsrMode::Async />
+                <Route path=path!("/assets/software/:id") view=crate::licenses::SoftwareView ssr=SsrMode::Async />
+                <Route path=path!("/assets/licenses/:id") view=crate::licenses::LicenseView ssr=SsrMode::Async />
                 <Route path=path!("/assets/locations") view=crate::assets::pages::LocationsPage ssr=SsrMode::Async />
                 <Route path=path!("/assets/locations/:id") view=crate::assets::pages::LocationPage ssr=SsrMode::Async />
                 <Route path=path!("/assets/vendors") view=crate::assets::pages::VendorsPage ssr=SsrMode::Async />
                 <Route path=path!("/assets/vendors/:id") view=crate::assets::pages::VendorPage ssr=SsrMode::Async />
                 <Route path=path!("/assets/:id") view=crate::assets::pages::AssetDetailPage ssr=SsrMode::Async />
-                <Route path=path!("/vault") view=crate::modules::VaultPage ssr=SsrMode::Async />
+                <Route path=path!("/vault") view=crate::vault::VaultPage ssr=SsrMode::Async />
+                <Route path=path!("/vault/:id") view=crate::vault::CredentialView ssr=SsrMode::Async />
                 <Route path=path!("/domains") view=crate::domains::DomainsPage ssr=SsrMode::Async />
                 <Route path=path!("/domains/certificates/:id") view=crate::domains::CertificatePage ssr=SsrMode::Async />
                 <Route path=path!("/domains/:id") view=crate::domains::DomainPage ssr=SsrMode::Async />

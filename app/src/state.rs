@@ -25,6 +25,8 @@ pub struct AppState {
     pub db: PgPool,
     pub config: Arc<RuntimeConfig>,
     pub leptos_options: LeptosOptions,
+    /// Master keys of the vault (see docs/vault.md).
+    pub vault: Arc<crate::vault::crypto::KeyRing>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

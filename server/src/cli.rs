@@ -59,11 +59,32 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Vault tools
+    Vault {
+        #[command(subcommand)]
+        command: VaultCommand,
+    },
     /// Time queue pages, search, ticket open and ticket create on the current data; print percentiles and plans
     Bench {
         /// Timed iterations per path (after 10 warm-up iterations)
         #[arg(long, default_value_t = 200)]
         iterations: usize,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum VaultCommand {
+    /// Re-wrap every secret's data key under a new master key, then make it the active key file
+    RotateKey {
+        /// The new key file (64 hex digits); created with a random key (mode 0600) if it does not exist
+        #[arg(long)]
+        new_key_file: std::path::PathBuf,
+        /// Secrets re-wrapped per transaction
+        #[arg(long, default_value_t = 500)]
+        batch_size: i64,
+        /// Stop after this many batches (the run resumes when started again)
+        #[arg(long, hide = true)]
+        max_batches: Option<u64>,
     },
 }
 
@@ -128,6 +149,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench { iterations } => {
             let o = crate::bench::run::BenchOptions { iterations };
             with_db(&config, |pool| async move { crate::bench::run::run(&pool, &o).await }).await
+        }
+        Command::Vault { command: VaultCommand::RotateKey { new_key_file, batch_size, max_batches } } => {
+            let key_file = config.vault_key_file.clone();
+            with_db(&config, |pool| async move {
+                let out =
+                    crate::vault::rotate_key(&pool, &key_file, &new_key_file, batch_size, max_batches).await?;
+                println!(
+                    "re-wrapped {} secrets in {} batches under key {}",
+                    out.report.rewrapped, out.report.batches, out.new_id
+                );
+                match out.retired {
+                    Some(p) => println!(
+                        "key {} is now the active key in {}; the old key {} is kept in {}. Restart every Helios server.",
+                        out.new_id,
+                        key_file.display(),
+                        out.old_id,
+                        p.display()
+                    ),
+                    None if out.report.complete => println!("every secret is already under key {}", out.new_id),
+                    None => println!("stopped early: run the same command again to finish"),
+                }
+                Ok(())
+            })
+            .await
         }
         Command::Audit { command: AuditCommand::Verify } => {
             let result =

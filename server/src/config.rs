@@ -23,6 +23,7 @@ pub struct FileConfig {
     pub site_root: Option<PathBuf>,
     pub metrics_token: Option<String>,
     pub attachments_dir: Option<PathBuf>,
+    pub vault_key_file: Option<PathBuf>,
 }
 
 /// Values given by flags or environment (clap fills both).
@@ -52,6 +53,9 @@ pub struct Overrides {
     /// Directory where attachments are stored [env: HELIOS_ATTACHMENTS_DIR] [default: <data dir>/attachments]
     #[arg(long, env = "HELIOS_ATTACHMENTS_DIR", global = true, hide_env = true)]
     pub attachments_dir: Option<PathBuf>,
+    /// Vault master key file, created (mode 0600) on first run [env: HELIOS_VAULT_KEY_FILE] [default: <data dir>/vault.key]
+    #[arg(long, env = "HELIOS_VAULT_KEY_FILE", global = true, hide_env = true)]
+    pub vault_key_file: Option<PathBuf>,
     /// Configuration file [env: HELIOS_CONFIG] [default: ./helios.toml if present]
     #[arg(long, env = "HELIOS_CONFIG", global = true, hide_env = true)]
     pub config: Option<PathBuf>,
@@ -69,6 +73,8 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// Where attachment files are kept (an object store over a local directory).
     pub attachments_dir: PathBuf,
+    /// The vault master key file.
+    pub vault_key_file: PathBuf,
 }
 
 impl std::fmt::Debug for Config {
@@ -81,6 +87,7 @@ impl std::fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("site_root", &self.site_root)
             .field("attachments_dir", &self.attachments_dir)
+            .field("vault_key_file", &self.vault_key_file)
             .finish()
     }
 }
@@ -111,8 +118,11 @@ impl Config {
         let data_dir = o.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
         let attachments_dir =
             o.attachments_dir.clone().or(file.attachments_dir).unwrap_or_else(|| data_dir.join("attachments"));
+        let vault_key_file =
+            o.vault_key_file.clone().or(file.vault_key_file).unwrap_or_else(|| data_dir.join("vault.key"));
         Ok(Config {
             addr,
+            vault_key_file,
             data_dir,
             attachments_dir,
             database_url,
@@ -161,6 +171,7 @@ mod tests {
         assert_eq!(c.addr.port(), 5000);
         assert_eq!(c.data_dir, PathBuf::from("/srv/helios"));
         assert_eq!(c.attachments_dir, PathBuf::from("/srv/helios/attachments"));
+        assert_eq!(c.vault_key_file, PathBuf::from("/srv/helios/vault.key"));
         assert_eq!(c.log_format, LogFormat::Pretty);
         std::fs::remove_dir_all(dir).ok();
     }

@@ -13,3 +13,4 @@ pub mod realtime;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;
+pub mod vault;

@@ -82,6 +82,7 @@ impl Application {
                 ..Default::default()
             }),
             leptos_options: leptos_options(&config, addr)?,
+            vault: Arc::new(crate::vault::open_key_ring(&config, &db.pool).await?),
         };
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let node: Arc<str> = node_name().into();

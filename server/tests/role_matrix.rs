@@ -141,6 +141,19 @@ fn args(endpoint: &str) -> Value {
         "documents/diff" => json!({ "id": nobody, "from": 1, "to": 2 }),
         "documents/restore" => json!({ "id": nobody, "number": 1, "version": 1 }),
         "documents/preview" => json!({ "body": "**bold**" }),
+        "vault/list" | "software/list" => json!({ "search": "", "after": null }),
+        "vault/get" | "vault/delete" | "software/get" | "software/delete" | "licenses/get" | "licenses/delete" => {
+            json!({ "id": nobody })
+        }
+        "vault/save" => json!({ "input": { "id": null, "name": "" } }),
+        "vault/reveal" | "licenses/reveal_key" => json!({ "id": nobody, "reason": "", "purpose": "reveal" }),
+        "vault/totp" => json!({ "id": nobody, "reason": "" }),
+        "vault/generate_password" => json!({ "options": { "length": 4, "lower": true, "upper": true, "digits": true,
+            "symbols": true, "avoid_ambiguous": true } }),
+        "software/save" => json!({ "input": { "id": null, "name": "" } }),
+        "licenses/save" => json!({ "input": { "id": null, "software_id": nobody, "seats": "0" } }),
+        "licenses/assign" => json!({ "license": nobody, "to": { "kind": "asset", "id": nobody } }),
+        "licenses/unassign" => json!({ "assignment": nobody }),
         _ => json!({}),
     }
 }
@@ -167,9 +180,9 @@ async fn every_server_function_is_documented_and_registered() {
 }
 
 async fn send(app: &common::TestApp, client: &reqwest::Client, endpoint: &str) -> (u16, Value) {
-    if endpoint == "settings/upload_logo" {
+    if endpoint == "settings/upload_logo" || endpoint == "vault/totp_qr" {
         let form = reqwest::multipart::Form::new().text("other", "x");
-        let res = client.post(app.url("/api/settings/upload_logo")).multipart(form).send().await.unwrap();
+        let res = client.post(app.url(&format!("/api/{endpoint}"))).multipart(form).send().await.unwrap();
         let status = res.status().as_u16();
         return (status, serde_json::from_str(&res.text().await.unwrap_or_default()).unwrap_or(Value::Null));
     }

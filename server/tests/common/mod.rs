@@ -108,6 +108,7 @@ pub async fn spawn_app_with(opts: ServeOptions) -> TestApp {
     let config = Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         attachments_dir: data_dir.join("attachments"),
+        vault_key_file: data_dir.join("vault.key"),
         data_dir: data_dir.clone(),
         database_url: Some(database_url.clone()),
         log_format: LogFormat::Pretty,
