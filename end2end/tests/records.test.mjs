@@ -47,3 +47,36 @@ test('an asset created and linked on its page shows on the ticket and in the req
   assert.match(href, /^\/assets\/[0-9a-f-]{36}$/);
   assert.deepEqual(agent.errors, []);
 });
+
+test('a credential revealed with a reason shows the secret and leaves an audit entry naming the reason', async () => {
+  const admin = await newPage(ctx.browser);
+  await signIn(admin, ctx.helios.url, 'admin');
+  const password = 'Tr0ub4dor&3-router';
+  const cred = await api(admin, 'vault/save', {
+    input: {
+      id: null, name: 'Core router admin', username: 'admin', url: 'https://192.0.2.1', notes: '', expires_on: '',
+      password: { op: 'set', value: password }, totp: { op: 'keep' },
+    },
+  });
+  await admin.goto(`${ctx.helios.url}/vault/${cred.id}`);
+  await hydrated(admin);
+  await admin.waitForSelector('[data-testid="secret"]');
+  assert.ok(!(await admin.content()).includes(password), 'the page never holds the password before a reveal');
+  await admin.click('button:has-text("Reveal")');
+  await admin.waitForSelector('[data-testid="reason-dialog"]');
+  const reason = 'Restarting the router for the outage';
+  await admin.fill('#reveal-reason', reason);
+  await admin.click('[data-testid="reason-dialog"] button:has-text("Continue")');
+  await admin.waitForSelector(`[data-testid="secret"] >> text=${password}`);
+
+  // The audit log lists the reveal with its reason, and not the secret.
+  await admin.goto(`${ctx.helios.url}/admin/audit`);
+  await hydrated(admin);
+  await admin.waitForSelector('[data-testid="audit-table"] >> text=credential.reveal');
+  const row = admin.locator('[data-testid="audit-table"] tr', { hasText: 'credential.reveal' }).first();
+  await row.locator('summary').click();
+  const details = await row.textContent();
+  assert.match(details, new RegExp(reason));
+  assert.ok(!details.includes(password));
+  assert.deepEqual(admin.errors, []);
+});

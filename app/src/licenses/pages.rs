@@ -239,8 +239,7 @@ fn SoftwareDetailView() -> impl IntoView {
                                 </table>
                                 {d.licenses.is_empty().then(|| view! { <p class="px-4 py-8 text-center text-sm text-muted">"No licenses yet."</p> })}
                             </div>
-                            // LINKS PANEL SLOT: kind=RecordKind::Software id=<software uuid>
-                            <section data-links-slot="software" data-id=sid.to_string()></section>
+                            <crate::links::LinksPanel kind=crate::links::model::RecordKind::Software id=sid />
                         }
                         .into_any()
                     }
@@ -480,8 +479,7 @@ fn LicenseDetailView() -> impl IntoView {
                                 </ul>
                                 {d.assignments.is_empty().then(|| view! { <p class="text-sm text-muted">"No seats assigned."</p> })}
                             </Section>
-                            // LINKS PANEL SLOT: kind=RecordKind::License id=<license uuid>
-                            <section data-links-slot="license" data-id=lid.to_string()></section>
+                            <crate::links::LinksPanel kind=crate::links::model::RecordKind::License id=lid />
                         }
                         .into_any()
                     }

@@ -454,8 +454,7 @@ fn CredentialDetail() -> impl IntoView {
                                     <dt class="text-muted">"Updated"</dt><dd class="text-muted">{fmt_time(c.updated_at)}</dd>
                                 </dl>
                             </Section>
-                            // LINKS PANEL SLOT: kind=RecordKind::Credential id=<credential uuid>
-                            <section data-links-slot="credential" data-id=c.id.to_string()></section>
+                            <crate::links::LinksPanel kind=crate::links::model::RecordKind::Credential id=c.id />
                         }
                         .into_any()
                     }

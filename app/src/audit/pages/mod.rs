@@ -51,7 +51,7 @@ pub fn AuditPage() -> impl IntoView {
                 </select>
                 <select class=INPUT aria-label="Entity type" on:change=move |ev| entity.set(event_target_value(&ev))>
                     <option value="">"All records"</option>
-                    {["user", "team", "setting", "job"].into_iter().map(|e| view! { <option value=e>{e}</option> }).collect_view()}
+                    {["user", "team", "setting", "job", "ticket", "asset", "location", "vendor", "credential", "software", "license", "domain", "certificate", "document", "record_link"].into_iter().map(|e| view! { <option value=e>{e}</option> }).collect_view()}
                 </select>
                 <input class=INPUT type="search" placeholder="Actor email…" aria-label="Actor" bind:value=actor />
                 <input class=INPUT type="date" aria-label="From date" bind:value=from />
