@@ -38,7 +38,25 @@ async fn over_assigned_seats_are_flagged_not_refused() {
     let lic_id = lic["license"]["id"].clone();
     assert_eq!(lic["license"]["cost_cents"], 125000);
     assert_eq!(lic["over_assigned"], false);
-    let asset = uuid::Uuid::new_v4();
+    // An asset that does not exist is refused; a real one takes a seat.
+    let (status, body) = call(
+        &app,
+        &agent,
+        "licenses/assign",
+        json!({ "license": lic_id, "to": { "kind": "asset", "id": uuid::Uuid::new_v4() } }),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    let created = ok(
+        &app,
+        &agent,
+        "assets/create",
+        json!({ "input": { "name": "Design workstation", "asset_type": "computer", "status": "in_use", "tag": "",
+            "serial": "", "make": "", "model": "", "os": "", "os_version": "", "assigned_to": null, "location_id": null,
+            "vendor_id": null, "purchased_on": null, "purchase_cost_cents": null, "warranty_expires_on": null, "notes": "" } }),
+    )
+    .await;
+    let asset = created["id"].as_str().unwrap().to_string();
     let mut last = Value::Null;
     for to in
         [json!({ "kind": "user", "id": user_id(&app, "requester").await }), json!({ "kind": "asset", "id": asset })]

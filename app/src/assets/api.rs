@@ -153,9 +153,10 @@ pub mod server {
         let next = if rows.len() as i64 > limit {
             rows.truncate(limit as usize);
             rows.last().map(|r| AssetCursor {
+                // A search is always by name (see `repo::list`).
                 key: match f.order {
-                    AssetOrder::Name => r.name.to_lowercase(),
-                    AssetOrder::Updated => r.updated_at.to_rfc3339(),
+                    AssetOrder::Updated if f.search.trim().is_empty() => r.updated_at.to_rfc3339(),
+                    _ => r.name.to_lowercase(),
                 },
                 id: r.id,
             })

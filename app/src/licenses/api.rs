@@ -340,10 +340,14 @@ pub mod server {
     ) -> AppResult<LicenseDetail> {
         let mut tx = db.begin().await?;
         repo::lock_license(&mut *tx, license).await?.ok_or_else(license_not_found)?;
-        if let Assignee::User(u) = to {
-            if !repo::active_user_exists(&mut *tx, u).await? {
+        match to {
+            Assignee::User(u) if !repo::active_user_exists(&mut *tx, u).await? => {
                 return Err(AppError::field("to", "Choose an active user."));
             }
+            Assignee::Asset(a) if crate::assets::repo::get(&mut *tx, a).await?.is_none() => {
+                return Err(AppError::field("to", "That asset does not exist."));
+            }
+            _ => {}
         }
         let Some(id) = repo::assign(&mut *tx, license, to, user.id).await? else {
             return Err(AppError::field("to", "This license is already assigned there."));
