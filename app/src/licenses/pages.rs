@@ -70,6 +70,7 @@ fn SoftwareList() -> impl IntoView {
         <PageHeader title="Software" description="Software titles, their licenses and seats in use.">
             <button type="button" class=BTN_PRIMARY on:click=move |_| creating.update(|c| *c = !*c)>"New software"</button>
         </PageHeader>
+        <crate::assets::pages::AssetsNav active="/assets/software" />
         <ErrorNotice error=error />
         {move || creating.get().then(|| {
             let navigate = navigate.clone();
