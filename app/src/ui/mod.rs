@@ -1,6 +1,7 @@
 //! Shared components: buttons, inputs, cards, badges, empty states, the app frame.
 pub mod frame;
 pub mod guard;
+pub mod http;
 pub mod palette;
 pub mod picker;
 pub mod widgets;

@@ -1,6 +1,6 @@
 //! The CSV import dialog: choose a file, see the check's result, then commit.
 use crate::assets::api::commit_import;
-use crate::assets::model::{ImportPreview, IMPORT_COLUMNS};
+use crate::assets::model::{AssetStatus, AssetType, ImportPreview, IMPORT_COLUMNS};
 use crate::error::AppError;
 use crate::ui::*;
 use leptos::prelude::*;
@@ -8,28 +8,12 @@ use leptos::prelude::*;
 /// Sends the chosen file to `POST /assets/import` and returns the preview.
 #[cfg(feature = "hydrate")]
 async fn upload(file: web_sys::File) -> Result<ImportPreview, AppError> {
-    use wasm_bindgen::JsCast;
-    let opts = web_sys::RequestInit::new();
-    opts.set_method("POST");
-    opts.set_body(&file);
     let url = format!("/assets/import?name={}", urlencode(&file.name()));
-    let req =
-        web_sys::Request::new_with_str_and_init(&url, &opts).map_err(|_| AppError::Transport("request".into()))?;
-    let _ = req.headers().set("content-type", "text/csv");
-    let window = web_sys::window().ok_or(AppError::Internal)?;
-    let resp: web_sys::Response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_request(&req))
-        .await
-        .map_err(|_| AppError::Transport("upload failed".into()))?
-        .unchecked_into();
-    let text = wasm_bindgen_futures::JsFuture::from(resp.text().map_err(|_| AppError::Internal)?)
-        .await
-        .ok()
-        .and_then(|t| t.as_string())
-        .unwrap_or_default();
-    if resp.ok() {
+    let (status, text) = crate::ui::http::send("POST", &url, Some(&file.into()), Some("text/csv")).await?;
+    if (200..300).contains(&status) {
         serde_json::from_str(&text).map_err(|_| AppError::Internal)
     } else {
-        Err(serde_json::from_str::<AppError>(&text).unwrap_or_else(|_| AppError::invalid(text)))
+        Err(crate::ui::http::error_from(status, &text))
     }
 }
 
@@ -92,8 +76,8 @@ pub fn ImportDialog(on_close: Callback<bool>) -> impl IntoView {
                                     <thead><tr><th class=TH>"Line"</th><th class=TH>"Name"</th><th class=TH>"Type"</th><th class=TH>"Status"</th><th class=TH>"Tag"</th><th class=TH>"Assigned"</th><th class=TH>"Location"</th></tr></thead>
                                     <tbody>
                                         {p.sample.iter().map(|r| view! {
-                                            <tr><td class="px-4 py-1">{r.row_no}</td><td class="px-4 py-1">{r.name.clone()}</td><td class="px-4 py-1">{r.asset_type.clone()}</td>
-                                                <td class="px-4 py-1">{r.status.clone()}</td><td class="px-4 py-1">{r.tag.clone()}</td><td class="px-4 py-1">{r.assigned_email.clone()}</td><td class="px-4 py-1">{r.location_name.clone()}</td></tr>
+                                            <tr><td class="px-4 py-1">{r.row_no}</td><td class="px-4 py-1">{r.name.clone()}</td><td class="px-4 py-1">{AssetType::parse(&r.asset_type).map(|t| t.label()).unwrap_or_default()}</td>
+                                                <td class="px-4 py-1">{AssetStatus::parse(&r.status).map(|t| t.label()).unwrap_or_default()}</td><td class="px-4 py-1">{r.tag.clone()}</td><td class="px-4 py-1">{r.assigned_email.clone()}</td><td class="px-4 py-1">{r.location_name.clone()}</td></tr>
                                         }).collect_view()}
                                     </tbody>
                                 </table>

@@ -140,26 +140,7 @@ mod browser {
     use super::*;
 
     #[cfg(feature = "hydrate")]
-    async fn send(method: &str, url: &str, body: Option<&wasm_bindgen::JsValue>) -> Result<(u16, String), AppError> {
-        use wasm_bindgen::JsCast;
-        use wasm_bindgen_futures::JsFuture;
-        let transport = |e: wasm_bindgen::JsValue| AppError::Transport(format!("{e:?}"));
-        let init = web_sys::RequestInit::new();
-        init.set_method(method);
-        if let Some(b) = body {
-            init.set_body(b);
-        }
-        let window = web_sys::window().ok_or_else(|| AppError::Transport("no window".into()))?;
-        let res: web_sys::Response =
-            JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(transport)?.unchecked_into();
-        let text = JsFuture::from(res.text().map_err(transport)?).await.map_err(transport)?;
-        Ok((res.status(), text.as_string().unwrap_or_default()))
-    }
-
-    #[cfg(feature = "hydrate")]
-    fn error_from(status: u16, text: &str) -> AppError {
-        serde_json::from_str::<AppError>(text).unwrap_or_else(|_| AppError::Transport(format!("HTTP {status}")))
-    }
+    use crate::ui::http::{error_from, send};
 
     #[cfg(feature = "hydrate")]
     pub async fn upload(number: TicketNumber, file: &web_sys::File, to: &str) -> Result<Attachment, AppError> {
@@ -167,7 +148,7 @@ mod browser {
         form.append_with_blob_and_filename("file", file, &file.name())
             .map_err(|e| AppError::Transport(format!("{e:?}")))?;
         let (status, text) =
-            send("POST", &format!("/desk/tickets/{}/attachments?to={to}", number.0), Some(&form.into())).await?;
+            send("POST", &format!("/desk/tickets/{}/attachments?to={to}", number.0), Some(&form.into()), None).await?;
         if (200..300).contains(&status) {
             serde_json::from_str(&text).map_err(|e| AppError::Transport(e.to_string()))
         } else {
@@ -178,7 +159,7 @@ mod browser {
     pub async fn remove(_id: uuid::Uuid) -> Result<(), AppError> {
         #[cfg(feature = "hydrate")]
         {
-            let (status, text) = send("DELETE", &format!("/attachments/{_id}"), None).await?;
+            let (status, text) = send("DELETE", &format!("/attachments/{_id}"), None, None).await?;
             if !(200..300).contains(&status) {
                 return Err(error_from(status, &text));
             }
