@@ -1,8 +1,8 @@
 //! Presence on tickets: agents see each other viewing and replying, a silent viewer
 //! expires, leaving is announced, requesters are refused.
-mod common;
+use crate::common;
 
-use common::{call, spawn_app};
+use crate::common::{call, spawn_app};
 use serde_json::{json, Value};
 
 async fn create_ticket(app: &common::TestApp, c: &reqwest::Client, title: &str) -> i64 {

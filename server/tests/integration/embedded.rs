@@ -1,8 +1,8 @@
 //! `helios serve` without DATABASE_URL supervises its own PostgreSQL cluster and
 //! recovers by itself after being killed.
-mod common;
+use crate::common;
 
-use common::process::Helios;
+use crate::common::process::Helios;
 use std::time::Duration;
 
 async fn ready(node: &Helios) -> bool {

@@ -1,8 +1,8 @@
 //! Attachments: streamed uploads within the size limit, downloads that can never
 //! run in the browser, and who may fetch which file.
-mod common;
+use crate::common;
 
-use common::{call, spawn_app, TestApp};
+use crate::common::{call, spawn_app, TestApp};
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};

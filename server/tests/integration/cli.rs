@@ -1,5 +1,5 @@
 //! The command line: help, create-admin, and the operations endpoints.
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -2,9 +2,8 @@
 //! diffs list exactly the changed lines, restore makes a new version, folders never
 //! form a loop, search finds body words and misspelt titles, files go through the
 //! attachment store with staff-only access, and deletions are audited.
-mod common;
 
-use common::{call, eventually, spawn_app, TestApp};
+use crate::common::{call, eventually, spawn_app, TestApp};
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 use std::time::Duration;

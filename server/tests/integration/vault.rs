@@ -2,12 +2,12 @@
 //! audit rows without secrets, TOTP against an independent RFC 6238 computation,
 //! otpauth and QR import, master key rotation with an interrupted run, and a
 //! pg_dump of the database that must not contain any stored secret.
-mod common;
+use crate::common;
 
+use crate::common::{call, spawn_app, TestApp};
 use app::vault::crypto::{KeyRing, MasterKey};
 use app::vault::model::SecretField;
 use app::vault::repo::SecretOwner;
-use common::{call, spawn_app, TestApp};
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use std::path::PathBuf;

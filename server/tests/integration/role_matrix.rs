@@ -1,9 +1,9 @@
 //! Calls every server function as anonymous and as each role, and checks the
 //! answer against the permission table in docs/api.md. A new server function
 //! must be added to both, or this test fails.
-mod common;
+use crate::common;
 
-use common::{call, spawn_app};
+use crate::common::{call, spawn_app};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 

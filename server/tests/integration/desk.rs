@@ -1,7 +1,7 @@
 //! The console's server side: tabs and drafts per agent, saved views, bulk edits.
-mod common;
+use crate::common;
 
-use common::{call, spawn_app};
+use crate::common::{call, spawn_app};
 use serde_json::{json, Value};
 
 async fn create(app: &common::TestApp, c: &reqwest::Client, title: &str) -> i64 {

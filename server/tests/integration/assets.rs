@@ -2,9 +2,9 @@
 //! (preview, per-row errors, nothing written until valid, commit) and export;
 //! typed links shown on both sides, removed with their record and audited; the
 //! requester panel listing the requester's records; expiry alerts once per threshold.
-mod common;
+use crate::common;
 
-use common::{call, spawn_app, TestApp};
+use crate::common::{call, spawn_app, TestApp};
 use futures::StreamExt;
 use serde_json::{json, Value};
 

@@ -1,9 +1,8 @@
 //! Links between tickets: shown on both sides and both timelines, no self links,
 //! duplicates or parent loops, merges that move comments and close the duplicate
 //! under optimistic concurrency, and requesters kept to their own tickets.
-mod common;
 
-use common::{call, spawn_app, TestApp};
+use crate::common::{call, spawn_app, TestApp};
 use serde_json::{json, Value};
 
 async fn create(app: &TestApp, c: &reqwest::Client, title: &str) -> i64 {

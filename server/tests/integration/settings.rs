@@ -1,7 +1,6 @@
 //! Admin settings: modules, labels, branding — applied at once, audited, validated.
-mod common;
 
-use common::{call, spawn_app};
+use crate::common::{call, spawn_app};
 use serde_json::json;
 
 #[tokio::test]

@@ -1,9 +1,9 @@
 //! Several `helios` processes on one database: live events cross processes,
 //! schedules fire once per tick, a killed worker's job is retried elsewhere.
-mod common;
+use crate::common;
 
-use common::process::Helios;
-use common::{eventually, fresh_database};
+use crate::common::process::Helios;
+use crate::common::{eventually, fresh_database};
 use futures::StreamExt;
 use serde_json::json;
 use std::time::{Duration, Instant};

@@ -1,8 +1,7 @@
 //! The requester panel: profile, teams, counts and the other tickets of the
 //! ticket's requester, staff only.
-mod common;
 
-use common::{call, spawn_app};
+use crate::common::{call, spawn_app};
 use serde_json::json;
 
 #[tokio::test]

@@ -1,8 +1,8 @@
 //! Tickets: creation, queues, transitions as data, optimistic concurrency,
 //! requester isolation and internal notes.
-mod common;
+use crate::common;
 
-use common::{call, spawn_app};
+use crate::common::{call, spawn_app};
 use serde_json::{json, Value};
 
 async fn create(app: &common::TestApp, c: &reqwest::Client, title: &str) -> i64 {

@@ -1,7 +1,7 @@
 //! Sign-in, sessions, rate limiting, Origin check and CSP, over real HTTP.
-mod common;
+use crate::common;
 
-use common::{call, spawn_app};
+use crate::common::{call, spawn_app};
 use serde_json::json;
 
 fn session_cookie(res: &reqwest::Response) -> Option<String> {

@@ -2,9 +2,8 @@
 //! server (hickory-server) whose zone the test changes, TLS servers presenting
 //! rcgen certificates the test swaps, and servers that accept and never answer
 //! or trickle bytes. Checks the outbound guard refuses private addresses.
-mod common;
 
-use common::{call, eventually, spawn_app, TestApp};
+use crate::common::{call, eventually, spawn_app, TestApp};
 use helios_server::domains::{self, Limits};
 use hickory_server::authority::{Catalog, ZoneType};
 use hickory_server::proto::rr::rdata::{A, MX, NS, SOA, TXT};

@@ -1,9 +1,9 @@
 //! Macros: placeholders rendered for a ticket, unknown ones refused, personal
 //! macros private, shared ones behind MacrosShare, field changes applied through the
 //! ticket update path (version checked, timeline and audit written).
-mod common;
+use crate::common;
 
-use common::{call, spawn_app};
+use crate::common::{call, spawn_app};
 use serde_json::{json, Value};
 
 async fn create_ticket(app: &common::TestApp, c: &reqwest::Client, title: &str) -> i64 {

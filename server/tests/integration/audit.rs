@@ -1,7 +1,7 @@
 //! The audit chain: append-only, verified by `helios audit verify`.
-mod common;
+use crate::common;
 
-use common::{call, spawn_app};
+use crate::common::{call, spawn_app};
 use serde_json::json;
 use std::process::Command;
 

@@ -1,9 +1,8 @@
 //! Ticket classification and queue options: custom fields (typed, required),
 //! categories, editable statuses and transitions, watchers, clearing fields with
 //! `null`, and the queue's extra filters and sortable, keyset-paginated orders.
-mod common;
 
-use common::{call, spawn_app, TestApp};
+use crate::common::{call, spawn_app, TestApp};
 use serde_json::{json, Value};
 
 async fn ok(app: &TestApp, c: &reqwest::Client, endpoint: &str, args: Value) -> Value {

@@ -1,9 +1,8 @@
 //! Software and licenses: seat usage in lists, over-assignment flagged but allowed,
 //! license keys encrypted and revealed only with VaultReveal and a reason (audited
 //! without the key), deletes behind RecordsDelete.
-mod common;
 
-use common::{call, spawn_app, TestApp};
+use crate::common::{call, spawn_app, TestApp};
 use serde_json::{json, Value};
 
 async fn user_id(app: &TestApp, role: &str) -> uuid::Uuid {
