@@ -18,6 +18,7 @@ pub mod licenses;
 pub mod links;
 pub mod live;
 pub mod macros;
+pub mod mail;
 pub mod modules;
 pub mod notifications;
 pub mod presence;

@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/teams") view=crate::teams::pages::TeamsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/desk") view=crate::tickets::fields::pages::DeskConfigPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view=crate::audit::pages::AuditPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/mail") view=crate::mail::pages::MailPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/jobs") view=crate::jobs::pages::JobsPage ssr=SsrMode::Async />
             </Routes>
         </Router>

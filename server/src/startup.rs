@@ -100,6 +100,7 @@ impl Application {
             )?);
         let mut registry = jobs::registry(node.clone(), opts.test_jobs);
         jobs::register_file_jobs(&mut registry, files.clone());
+        jobs::register_mail_jobs(&mut registry, app_state.vault.clone(), config.public_url.clone());
         let registry = Arc::new(registry);
         scheduler::install(&db.pool, &jobs::schedules(opts.test_jobs)).await?;
         let all_kinds = registry.kinds();

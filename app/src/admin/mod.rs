@@ -5,8 +5,9 @@ use crate::ui::{guard::GoTo, Guarded, Loading};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-const TABS: [(&str, &str, Permission); 6] = [
+const TABS: [(&str, &str, Permission); 7] = [
     ("/admin/settings", "Settings", Permission::SettingsManage),
+    ("/admin/mail", "Email", Permission::SettingsManage),
     ("/admin/desk", "Service desk", Permission::DeskConfigure),
     ("/admin/users", "Users", Permission::UsersManage),
     ("/admin/teams", "Teams", Permission::TeamsManage),

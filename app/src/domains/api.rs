@@ -162,6 +162,7 @@ pub mod server {
     use crate::domains::repo::{self, CertReading, DomainFields};
     use crate::domains::rules;
     use crate::error::AppResult;
+    use crate::mail::model::OutboundKind;
     use chrono::Utc;
     use serde_json::{json, Value};
     use sqlx::PgPool;
@@ -381,25 +382,42 @@ pub mod server {
         entity_id: uuid::Uuid,
         notice: AdminNotice<'_>,
     ) -> AppResult<()> {
-        let (action, detail, title, body, href) = match notice {
-            AdminNotice::DnsChanged { domain, added, removed } => (
-                "domains.dns_changed",
-                json!({ "domain": domain, "added": added, "removed": removed }),
-                format!("DNS records of {domain} changed"),
-                format!("{} added, {} removed.", added.len(), removed.len()),
-                format!("/domains/{entity_id}"),
-            ),
+        let (action, detail, title, body, mail_body, kind, href) = match notice {
+            AdminNotice::DnsChanged { domain, added, removed } => {
+                let lines = |sign: &str, rs: &[DnsRecord]| {
+                    rs.iter().map(|r| format!("{sign} {} {} {}", r.rtype.label(), r.name, r.value)).collect::<Vec<_>>()
+                };
+                let mail_body = format!(
+                    "The daily check found that the DNS records of {domain} changed.\n\n{}",
+                    [lines("+", added), lines("-", removed)].concat().join("\n")
+                );
+                (
+                    "domains.dns_changed",
+                    json!({ "domain": domain, "added": added, "removed": removed }),
+                    format!("DNS records of {domain} changed"),
+                    format!("{} added, {} removed.", added.len(), removed.len()),
+                    mail_body,
+                    OutboundKind::DomainChange,
+                    format!("/domains/{entity_id}"),
+                )
+            }
             AdminNotice::CertificateChanged { host, port, old, new } => (
                 "domains.certificate_changed",
                 json!({ "host": host, "port": port, "old_fingerprint": old, "new_fingerprint": new }),
                 format!("The certificate of {host}:{port} changed"),
                 format!("Fingerprint {} → {}.", short(old), short(new)),
+                format!(
+                    "The certificate served by {host}:{port} is not the one seen before.\n\nBefore: {old}\nNow:    {new}"
+                ),
+                OutboundKind::CertificateChange,
                 format!("/domains/certificates/{entity_id}"),
             ),
         };
         record(&mut *db, &Actor::system("domains"), action, entity_type, &entity_id.to_string(), None, Some(&detail))
             .await?;
         crate::notifications::repo::notify_admins(&mut *db, &title, &body, &href).await?;
+        let admins = crate::mail::repo::admin_addresses(&mut *db).await?;
+        crate::mail::repo::queue(db, &admins, &title, &mail_body, &href, kind).await?;
         Ok(())
     }
 

@@ -74,19 +74,22 @@ pub async fn save_expiry_settings(settings: ExpirySettings) -> Result<ExpirySett
 pub mod server {
     use super::*;
     use crate::expiring::{repo, rules};
+    use crate::mail::model::OutboundKind;
 
     /// The daily job: one notification per item and reached threshold, to the
-    /// configured recipients. Returns how many alerts went out.
+    /// configured recipients, and one mail per recipient listing them all (when
+    /// outgoing mail is on). One transaction: both go out, or neither and the
+    /// next run tries again. Returns how many alerts went out.
     pub async fn send_alerts(db: &sqlx::PgPool, today: chrono::NaiveDate) -> Result<usize, sqlx::Error> {
         let settings: ExpirySettings = crate::settings::repo::load(db, SETTINGS_KEY).await?;
         let Some(max) = settings.thresholds.iter().copied().max() else { return Ok(0) };
         let modules = crate::settings::repo::load_modules(db).await?;
         let items = repo::until(db, today + chrono::Duration::days(max), today).await?;
         let to = repo::recipients(db, &settings.recipients).await?;
-        let mut sent = 0;
+        let mut tx = db.begin().await?;
+        let mut lines = Vec::new();
         for item in items.iter().filter(|i| i.kind.module().is_none_or(|m| modules.enabled(m))) {
             let Some(t) = rules::reached(item.days_left, &settings.thresholds) else { continue };
-            let mut tx = db.begin().await?;
             if repo::mark_sent(&mut *tx, item, t).await? {
                 let when = match item.days_left {
                     d if d < 0 => format!("ended {} days ago ({})", -d, item.expires_on),
@@ -96,10 +99,34 @@ pub mod server {
                 let title = format!("{}: {} {}", item.what, item.title, when);
                 let body = format!("{} \"{}\" {when}.", item.kind.label(), item.title);
                 crate::notifications::repo::notify(&mut *tx, &to, &title, &body, &item.href).await?;
-                sent += 1;
+                lines.push((title, item.href.clone()));
             }
-            tx.commit().await?;
         }
-        Ok(sent)
+        if !lines.is_empty() {
+            let (subject, body, href) = digest(&lines);
+            let addresses = crate::mail::repo::addresses_of(&mut *tx, &to).await?;
+            crate::mail::repo::queue(&mut tx, &addresses, &subject, &body, &href, OutboundKind::ExpiryAlert).await?;
+        }
+        tx.commit().await?;
+        Ok(lines.len())
+    }
+
+    /// One mail for a run's alerts: the item itself when there is one, else a count and a list.
+    pub(crate) fn digest(lines: &[(String, String)]) -> (String, String, String) {
+        match lines {
+            [(title, href)] => (
+                title.clone(),
+                format!("{title}.\n\nSee everything that ends soon on the Expiring page."),
+                href.clone(),
+            ),
+            _ => {
+                let list: Vec<String> = lines.iter().map(|(t, _)| format!("- {t}")).collect();
+                (
+                    format!("{} items end soon", lines.len()),
+                    format!("These items reached an alert threshold today:\n\n{}", list.join("\n")),
+                    "/expiring".to_string(),
+                )
+            }
+        }
     }
 }

@@ -105,7 +105,7 @@ fn AlertSettings() -> impl IntoView {
         });
     };
     view! {
-        <Section title="Alerts" description="A daily job sends one in-app notification per item and threshold to these people.">
+        <Section title="Alerts" description="A daily job sends one in-app notification per item and threshold to these people and, when outgoing mail is set up under Administration → Email, one email each listing them.">
             <form class="grid gap-4 sm:grid-cols-2" on:submit=submit data-testid="expiry-settings">
                 <div class="sm:col-span-2"><ErrorNotice error=Signal::derive(move || error.get()) /><SuccessNotice message=Signal::derive(move || saved.get()) /></div>
                 <label class="block"><span class=LABEL>"Days before the end"</span>

@@ -176,3 +176,32 @@ pub fn today() -> chrono::NaiveDate {
         chrono::Utc::now().date_naive()
     }
 }
+
+/// A labelled text input bound to a getter and a setter.
+#[component]
+pub fn Field(
+    #[prop(into)] label: String,
+    #[prop(into)] value: Signal<String>,
+    set: Callback<String>,
+    #[prop(optional, into)] kind: Option<String>,
+    #[prop(optional, into)] testid: Option<String>,
+    #[prop(optional, into)] error: Option<Signal<Option<String>>>,
+) -> impl IntoView {
+    let kind = kind.unwrap_or_else(|| "text".into());
+    view! {
+        <label class="block">
+            <span class=LABEL>{label}</span>
+            <input type=kind class=INPUT data-testid=testid prop:value=move || value.get()
+                on:input=move |ev| set.run(event_target_value(&ev)) />
+            {move || error.and_then(|e| e.get()).map(|m| view! { <span class="mt-1 block text-xs text-danger">{m}</span> })}
+        </label>
+    }
+}
+
+/// The message a validation error has for one form field.
+pub fn field_error(error: RwSignal<Option<AppError>>, name: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || match error.get() {
+        Some(AppError::Validation { fields, .. }) => fields.get(name).cloned(),
+        _ => None,
+    })
+}

@@ -182,18 +182,21 @@ pub async fn delete(db: impl PgExecutor<'_>, id: uuid::Uuid) -> sqlx::Result<boo
 pub enum SecretOwner {
     Credential(uuid::Uuid),
     License(uuid::Uuid),
+    /// The outgoing mail relay's password.
+    MailTransport(uuid::Uuid),
 }
 
 impl SecretOwner {
     pub fn id(self) -> uuid::Uuid {
         match self {
-            SecretOwner::Credential(id) | SecretOwner::License(id) => id,
+            SecretOwner::Credential(id) | SecretOwner::License(id) | SecretOwner::MailTransport(id) => id,
         }
     }
-    fn cols(self) -> (Option<uuid::Uuid>, Option<uuid::Uuid>) {
+    fn cols(self) -> (Option<uuid::Uuid>, Option<uuid::Uuid>, Option<uuid::Uuid>) {
         match self {
-            SecretOwner::Credential(id) => (Some(id), None),
-            SecretOwner::License(id) => (None, Some(id)),
+            SecretOwner::Credential(id) => (Some(id), None, None),
+            SecretOwner::License(id) => (None, Some(id), None),
+            SecretOwner::MailTransport(id) => (None, None, Some(id)),
         }
     }
 }
@@ -206,17 +209,18 @@ pub async fn put_secret(
     s: &Sealed,
 ) -> sqlx::Result<()> {
     delete_secret(&mut *conn, owner, field).await?;
-    let (credential, license) = owner.cols();
+    let (credential, license, mail) = owner.cols();
     sqlx::query!(
-        r#"insert into vault_secrets (credential_id, license_id, field, nonce, ciphertext, wrapped_key, key_id)
-           values ($1, $2, $3, $4, $5, $6, $7)"#,
+        r#"insert into vault_secrets (credential_id, license_id, mail_transport_id, field, nonce, ciphertext, wrapped_key, key_id)
+           values ($1, $2, $8, $3, $4, $5, $6, $7)"#,
         credential,
         license,
         field as SecretField,
         s.nonce,
         s.ciphertext,
         s.wrapped_key,
-        s.key_id
+        s.key_id,
+        mail
     )
     .execute(conn)
     .await?;
@@ -224,13 +228,15 @@ pub async fn put_secret(
 }
 
 pub async fn delete_secret(db: impl PgExecutor<'_>, owner: SecretOwner, field: SecretField) -> sqlx::Result<()> {
-    let (credential, license) = owner.cols();
+    let (credential, license, mail) = owner.cols();
     sqlx::query!(
         r#"delete from vault_secrets where field = $3
-           and ((credential_id = $1 and $1::uuid is not null) or (license_id = $2 and $2::uuid is not null))"#,
+           and ((credential_id = $1 and $1::uuid is not null) or (license_id = $2 and $2::uuid is not null)
+                or (mail_transport_id = $4 and $4::uuid is not null))"#,
         credential,
         license,
-        field as SecretField
+        field as SecretField,
+        mail
     )
     .execute(db)
     .await?;
@@ -242,13 +248,15 @@ pub async fn get_secret(
     owner: SecretOwner,
     field: SecretField,
 ) -> sqlx::Result<Option<Sealed>> {
-    let (credential, license) = owner.cols();
+    let (credential, license, mail) = owner.cols();
     let r = sqlx::query!(
         r#"select nonce, ciphertext, wrapped_key, key_id from vault_secrets where field = $3
-           and ((credential_id = $1 and $1::uuid is not null) or (license_id = $2 and $2::uuid is not null))"#,
+           and ((credential_id = $1 and $1::uuid is not null) or (license_id = $2 and $2::uuid is not null)
+                or (mail_transport_id = $4 and $4::uuid is not null))"#,
         credential,
         license,
-        field as SecretField
+        field as SecretField,
+        mail
     )
     .fetch_optional(db)
     .await?;
@@ -267,7 +275,7 @@ pub struct WrappedRow {
 /// Up to `limit` secrets not yet under `key_id`, locked for re-wrapping.
 pub async fn lock_not_under(db: impl PgExecutor<'_>, key_id: &str, limit: i64) -> sqlx::Result<Vec<WrappedRow>> {
     let rows = sqlx::query!(
-        r#"select id, coalesce(credential_id, license_id) as "owner!", field as "field: SecretField", wrapped_key, key_id
+        r#"select id, coalesce(credential_id, license_id, mail_transport_id) as "owner!", field as "field: SecretField", wrapped_key, key_id
            from vault_secrets where key_id <> $1 order by id limit $2 for update skip locked"#,
         key_id,
         limit

@@ -85,6 +85,29 @@ pub fn register_file_jobs(r: &mut Registry, files: Arc<dyn object_store::ObjectS
     });
 }
 
+/// Delivering outbox messages: needs the vault keys (the relay password) and the
+/// public address (full links in the text).
+pub fn register_mail_jobs(r: &mut Registry, keys: Arc<app::vault::crypto::KeyRing>, public_url: Option<String>) {
+    let public_url: Option<Arc<str>> = public_url.map(Into::into);
+    r.register(app::mail::repo::SEND_JOB, move |ctx: worker::JobContext| {
+        let keys = keys.clone();
+        let public_url = public_url.clone();
+        async move {
+            let id: uuid::Uuid = ctx
+                .payload
+                .get("id")
+                .and_then(|v| serde_json::from_value(v.clone()).ok())
+                .ok_or_else(|| anyhow::anyhow!("the job names no message"))?;
+            let outcome = app::mail::deliver::deliver(&ctx.pool, &keys, id, ctx.attempt, public_url.as_deref()).await?;
+            match outcome {
+                app::mail::deliver::Outcome::Failed(e) => tracing::warn!(%id, error = %e, "mail not delivered"),
+                o => tracing::info!(%id, outcome = ?o, "mail delivery"),
+            }
+            Ok(())
+        }
+    });
+}
+
 pub fn schedules(test_jobs: bool) -> Vec<Schedule> {
     let mut s = vec![
         Schedule { name: "housekeeping", kind: "core.housekeeping", cron: "0 */10 * * * *".into() },

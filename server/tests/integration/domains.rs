@@ -115,6 +115,9 @@ async fn dns_changes_are_stored_as_exactly_the_added_and_removed_records() {
     let app = spawn_app().await;
     let admin = app.signed_in("admin").await;
     let agent = app.signed_in("agent").await;
+    let sink = crate::common::smtp::SmtpSink::start(&[], 0).await;
+    let (s, body) = call(&app, &admin, "mail/save_settings", json!({ "input": crate::mail::relay(&sink) })).await;
+    assert_eq!(s, 200, "{body}");
 
     // The resolver on loopback is refused until the allow-list covers it.
     let (s, body) = save_settings(&app, &admin, Some(format!("127.0.0.1:{port}")), &[]).await;
@@ -189,6 +192,14 @@ async fn dns_changes_are_stored_as_exactly_the_added_and_removed_records() {
     assert_eq!(inbox["unread"], 1, "{inbox}");
     assert_eq!(inbox["items"][0]["title"], "DNS records of example.test changed");
     assert_eq!(inbox["items"][0]["href"], format!("/domains/{id}"));
+    // …and mailed, every record named.
+    let mail = &sink.wait_for(1).await[0].data;
+    assert!(mail.contains("Subject: DNS records of example.test changed"), "{mail}");
+    for line in
+        ["+ A example.test 192.0.2.2", "+ TXT example.test google-site-verification=abc", "- A example.test 192.0.2.1"]
+    {
+        assert!(mail.contains(line), "{line} missing from {mail}");
+    }
     let number = out.ticket.expect("a ticket about the change");
     assert_eq!(audit_count(&app, "ticket.create", &number.to_string()).await, 1);
     let (s, t) = call(&app, &admin, "tickets/get", json!({ "number": number.0 })).await;

@@ -17,6 +17,7 @@ mod embedded;
 mod jobs_queue;
 mod licenses;
 mod macros;
+mod mail;
 mod multiprocess;
 mod presence;
 mod requester;

@@ -35,23 +35,4 @@ pub fn AssetsNav(active: &'static str) -> impl IntoView {
     }
 }
 
-/// A labelled text input bound to a getter and a setter.
-#[component]
-pub(crate) fn Field(
-    #[prop(into)] label: String,
-    #[prop(into)] value: Signal<String>,
-    set: Callback<String>,
-    #[prop(optional, into)] kind: Option<String>,
-    #[prop(optional, into)] testid: Option<String>,
-    #[prop(optional, into)] error: Option<Signal<Option<String>>>,
-) -> impl IntoView {
-    let kind = kind.unwrap_or_else(|| "text".into());
-    view! {
-        <label class="block">
-            <span class=crate::ui::LABEL>{label}</span>
-            <input type=kind class=crate::ui::INPUT data-testid=testid prop:value=move || value.get()
-                on:input=move |ev| set.run(event_target_value(&ev)) />
-            {move || error.and_then(|e| e.get()).map(|m| view! { <span class="mt-1 block text-xs text-danger">{m}</span> })}
-        </label>
-    }
-}
+pub(crate) use crate::ui::Field;

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod process;
+pub mod smtp;
 
 use helios_server::config::{Config, LogFormat};
 use helios_server::startup::{Application, ServeOptions};
