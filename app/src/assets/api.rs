@@ -156,7 +156,9 @@ pub mod server {
                 // A search is always by name (see `repo::list`).
                 key: match f.order {
                     AssetOrder::Updated if f.search.trim().is_empty() => r.updated_at.to_rfc3339(),
-                    _ => r.name.to_lowercase(),
+                    // Postgres lower-cases it for the comparison: Rust's lowercase differs
+                    // for some letters ("İ"), which would skip rows.
+                    _ => r.name.clone(),
                 },
                 id: r.id,
             })

@@ -228,7 +228,7 @@ pub async fn list(
                    and ($6::uuid is null or location_id = $6)
                    and ($7::uuid is null or vendor_id = $7)
                    and ($8::date is null or warranty_expires_on <= $8)
-                   and ($9::text is null or (lower(name), id) > ($9, $10::uuid))),
+                   and ($9::text is null or (lower(name), id) > (lower($9), $10::uuid))),
                top as (select id, k from m order by k, id limit $11)
                select a.id, a.name, a.asset_type as "asset_type: AssetType", a.status as "status: AssetStatus",
                       a.tag, a.serial, trim(a.make || ' ' || a.model) as "make_model!",
@@ -267,7 +267,7 @@ pub async fn list(
                      and ($4::uuid is null or a.location_id = $4)
                      and ($5::uuid is null or a.vendor_id = $5)
                      and ($6::date is null or a.warranty_expires_on <= $6)
-                     and ($7::text is null or (lower(a.name), a.id) > ($7, $8::uuid))
+                     and ($7::text is null or (lower(a.name), a.id) > (lower($7), $8::uuid))
                    order by lower(a.name), a.id limit $9"#,
                 f.asset_type as Option<AssetType>,
                 f.status as Option<AssetStatus>,

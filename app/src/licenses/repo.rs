@@ -24,7 +24,7 @@ pub async fn list_software(
                   coalesce(u.assigned, 0) as "assigned!", coalesce(u.over, false) as "over!"
            from (select * from software s
                  where ($1::text is null or s.name ilike $1 or s.vendor ilike $1)
-                   and ($2::text is null or (lower(s.name), s.id) > ($2, $3::uuid))
+                   and ($2::text is null or (lower(s.name), s.id) > (lower($2), $3::uuid))
                  order by lower(s.name), s.id
                  limit $4) s
            left join lateral (
@@ -36,7 +36,8 @@ pub async fn list_software(
            ) u on true
            order by lower(s.name), s.id"#,
         pattern,
-        after.map(|a| a.name.to_lowercase()),
+        // Lower-cased by Postgres, as the sort key is (Rust's lowercase differs for "İ").
+        after.map(|a| a.name.as_str()),
         after.map(|a| a.id),
         limit
     )

@@ -34,12 +34,13 @@ pub async fn list(
                   exists(select 1 from vault_secrets s where s.credential_id = c.id and s.field = 'totp_seed') as "has_totp!"
            from (select * from vault_credentials c
                  where ($1::text is null or c.name ilike $1 or c.username ilike $1 or c.url ilike $1)
-                   and ($2::text is null or (lower(c.name), c.id) > ($2, $3::uuid))
+                   and ($2::text is null or (lower(c.name), c.id) > (lower($2), $3::uuid))
                  order by lower(c.name), c.id
                  limit $4) c
            order by lower(c.name), c.id"#,
         pattern,
-        after.map(|a| a.name.to_lowercase()),
+        // Lower-cased by Postgres, as the sort key is (Rust's lowercase differs for "İ").
+        after.map(|a| a.name.as_str()),
         after.map(|a| a.id),
         limit
     )
