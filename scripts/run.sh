@@ -21,4 +21,4 @@ if [ "$(id -u)" = 0 ] && [ -z "${DATABASE_URL:-}" ] && [ -z "${HELIOS_DATA_DIR:-
     dir=$(dirname "$dir")
   done
 fi
-exec target/release/helios serve --demo "$@"
+exec target/release/helios serve --demo --sample-data "$@"

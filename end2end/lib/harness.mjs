@@ -16,9 +16,9 @@ export function freshDatabase() {
 }
 
 /** Starts `helios serve --demo`; resolves once it listens. */
-export function startHelios({ databaseUrl = freshDatabase(), addr = '127.0.0.1:0', demo = true } = {}) {
+export function startHelios({ databaseUrl = freshDatabase(), addr = '127.0.0.1:0', demo = true, sample = false } = {}) {
   if (!BIN) throw new Error('HELIOS_BIN is not set');
-  const args = ['serve', ...(demo ? ['--demo'] : [])];
+  const args = ['serve', ...(demo ? ['--demo'] : []), ...(sample ? ['--sample-data'] : [])];
   const child = spawn(BIN, args, {
     env: { ...process.env, DATABASE_URL: databaseUrl, HELIOS_ADDR: addr, RUST_LOG: 'info' },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -22,6 +22,9 @@ pub enum Command {
         /// Seed a demo workspace with one account per role and list them on the sign-in page
         #[arg(long)]
         demo: bool,
+        /// With --demo: add sample tickets, assets, credentials, documents and links (once)
+        #[arg(long, requires = "demo")]
+        sample_data: bool,
     },
     /// Apply database migrations and exit
     Migrate,
@@ -98,9 +101,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load(&cli.overrides)?;
     crate::telemetry::init_logging(config.log_format);
     match cli.command {
-        Command::Serve { demo } => {
+        Command::Serve { demo, sample_data } => {
             let test_jobs = std::env::var("HELIOS_TEST_JOBS").is_ok_and(|v| v == "1");
-            let app = Application::build(config, ServeOptions { demo, test_jobs }).await?;
+            let app = Application::build(config, ServeOptions { demo, sample_data, test_jobs }).await?;
             app.run_until_stopped(shutdown_signal()).await
         }
         Command::Migrate => with_db(&config, |_| async { Ok(()) }).await.map(|_| println!("migrations applied")),

@@ -10,6 +10,7 @@ pub mod domains;
 pub mod http;
 pub mod jobs;
 pub mod realtime;
+pub mod sample;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;

@@ -17,6 +17,8 @@ use tokio::task::JoinHandle;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ServeOptions {
     pub demo: bool,
+    /// With `demo`: sample tickets, assets, credentials, documents and links, once.
+    pub sample_data: bool,
     /// Registers diagnostic job kinds and a per-second schedule (tests only).
     pub test_jobs: bool,
 }
@@ -84,6 +86,12 @@ impl Application {
             leptos_options: leptos_options(&config, addr)?,
             vault: Arc::new(crate::vault::open_key_ring(&config, &db.pool).await?),
         };
+        if opts.demo
+            && opts.sample_data
+            && crate::sample::seed_sample(&db.pool, &app_state.vault).await.context("writing the sample data")?
+        {
+            tracing::info!("sample data written: tickets, assets, credentials, documents and links");
+        }
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let node: Arc<str> = node_name().into();
         let hub = Hub::new(node.to_string());

@@ -57,7 +57,7 @@ pub fn Badge(#[prop(into)] text: String, #[prop(optional)] tone: Tone) -> impl I
         Tone::Bad => "bg-danger/10 text-danger ring-danger/30",
         Tone::Accent => "bg-accent/15 text-accent ring-accent/30",
     };
-    view! { <span class=format!("inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset {tone}")>{text}</span> }
+    view! { <span class=format!("inline-flex items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset {tone}")>{text}</span> }
 }
 
 #[derive(Clone, Copy, Default, PartialEq)]

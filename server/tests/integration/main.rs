@@ -22,6 +22,7 @@ mod multiprocess;
 mod presence;
 mod requester;
 mod role_matrix;
+mod sample;
 mod settings;
 mod ticket_fields;
 mod ticket_links;

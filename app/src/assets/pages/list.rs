@@ -62,7 +62,7 @@ pub fn AssetsPage() -> impl IntoView {
             <AssetsNav active="/assets" />
             <ErrorNotice error=Signal::derive(move || error.get()) />
             <div class="mb-4 flex flex-wrap items-end gap-3">
-                <input type="search" class=format!("{INPUT} max-w-xs") placeholder="Search name, tag, serial, model…" aria-label="Search assets"
+                <input type="search" class=format!("{INPUT} max-w-[15rem]") placeholder="Search name, tag, serial…" aria-label="Search assets"
                     data-testid="asset-search"
                     on:input=move |ev| set(|f, v| f.search = v, event_target_value(&ev)) />
                 <select class=format!("{INPUT} max-w-[11rem]") aria-label="Type" data-testid="asset-type-filter"
@@ -70,12 +70,12 @@ pub fn AssetsPage() -> impl IntoView {
                     <option value="">"All types"</option>
                     {AssetType::ALL.into_iter().map(|t| view! { <option value=t.as_str()>{t.label()}</option> }).collect_view()}
                 </select>
-                <select class=format!("{INPUT} max-w-[10rem]") aria-label="Status" data-testid="asset-status-filter"
+                <select class=format!("{INPUT} max-w-[9rem]") aria-label="Status" data-testid="asset-status-filter"
                     on:change=move |ev| set(|f, v| f.status = AssetStatus::parse(&v), event_target_value(&ev))>
                     <option value="">"All statuses"</option>
                     {AssetStatus::ALL.into_iter().map(|t| view! { <option value=t.as_str()>{t.label()}</option> }).collect_view()}
                 </select>
-                <select class=format!("{INPUT} max-w-[13rem]") aria-label="Warranty"
+                <select class=format!("{INPUT} max-w-[12rem]") aria-label="Warranty"
                     on:change=move |ev| set(|f, v| {
                         f.warranty_before = v.parse::<i64>().ok().map(|d| today() + chrono::Duration::days(d));
                     }, event_target_value(&ev))>
@@ -145,7 +145,7 @@ fn AssetRow(a: AssetSummary) -> impl IntoView {
     view! {
         <tr class="hover:bg-raised/50" data-testid="asset-row">
             <td class=TD><a href=format!("/assets/{}", a.id) class="font-medium text-fg hover:text-accent hover:underline">{a.name.clone()}</a></td>
-            <td class=format!("{TD} font-mono text-xs text-muted")>{a.tag.clone().unwrap_or_default()}</td>
+            <td class=format!("{TD} whitespace-nowrap font-mono text-xs text-muted")>{a.tag.clone().unwrap_or_default()}</td>
             <td class=format!("{TD} text-muted")>{a.asset_type.label()}</td>
             <td class=TD><Badge text=a.status.label() tone=status_tone /></td>
             <td class=format!("{TD} text-muted")>{a.make_model.clone()}</td>

@@ -100,7 +100,7 @@ impl TestApp {
 
 /// Starts Helios (demo workspace) on a fresh database.
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with(ServeOptions { demo: true, test_jobs: false }).await
+    spawn_app_with(ServeOptions { demo: true, sample_data: false, test_jobs: false }).await
 }
 
 pub async fn spawn_app_with(opts: ServeOptions) -> TestApp {
