@@ -40,30 +40,15 @@ pub fn SoftwarePage() -> impl IntoView {
 #[component]
 fn SoftwareList() -> impl IntoView {
     let search = RwSignal::new(String::new());
-    let rows = RwSignal::new(Vec::<SoftwareSummary>::new());
-    let next = RwSignal::new(None::<SoftwareCursor>);
-    let error = RwSignal::new(None::<AppError>);
+    let list = KeysetList::<SoftwareSummary, SoftwareCursor>::new();
     let creating = RwSignal::new(false);
-    let load = move |after: Option<SoftwareCursor>| {
+    let load = move |more: bool| {
         let q = search.get_untracked();
-        leptos::task::spawn_local(async move {
-            match list_software(q, after.clone()).await {
-                Ok(page) => {
-                    if after.is_some() {
-                        rows.update(|r| r.extend(page.items));
-                    } else {
-                        rows.set(page.items);
-                    }
-                    next.set(page.next);
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        list.load(more, move |after| async move { list_software(q, after).await.map(|p| (p.items, p.next)) });
     };
     Effect::new(move |_| {
         search.track();
-        load(None);
+        load(false);
     });
     let navigate = use_navigate();
     view! {
@@ -71,7 +56,7 @@ fn SoftwareList() -> impl IntoView {
             <button type="button" class=BTN_PRIMARY on:click=move |_| creating.update(|c| *c = !*c)>"New software"</button>
         </PageHeader>
         <crate::assets::pages::AssetsNav active="/assets/software" />
-        <ErrorNotice error=error />
+        <ErrorNotice error=list.error />
         {move || creating.get().then(|| {
             let navigate = navigate.clone();
             view! {
@@ -88,7 +73,7 @@ fn SoftwareList() -> impl IntoView {
                     <th class=TH>"Name"</th><th class=TH>"Vendor"</th><th class=TH>"Licenses"</th><th class=TH>"Seats in use"</th>
                 </tr></thead>
                 <tbody class="divide-y divide-line">
-                    <For each=move || rows.get() key=|s| (s.id, s.assigned, s.seats, s.name.clone()) let:s>
+                    <For each=move || list.all() key=|s| (s.id, s.assigned, s.seats, s.name.clone()) let:s>
                         <tr data-testid="software-row">
                             <td class=TD><a class="font-medium text-accent hover:underline" href=format!("/assets/software/{}", s.id)>{s.name.clone()}</a></td>
                             <td class=format!("{TD} text-muted")>{s.vendor.clone()}</td>
@@ -98,13 +83,13 @@ fn SoftwareList() -> impl IntoView {
                     </For>
                 </tbody>
             </table>
-            {move || rows.with(Vec::is_empty).then(|| view! { <p class="px-4 py-8 text-center text-sm text-muted">"No software matches."</p> })}
+            {move || list.is_empty().then(|| view! { <p class="px-4 py-8 text-center text-sm text-muted">"No software matches."</p> })}
         </div>
-        {move || next.get().map(|cursor| view! {
+        <Show when=move || list.next.with(Option::is_some)>
             <div class="mt-4 text-center">
-                <button type="button" class=BTN_SECONDARY on:click=move |_| load(Some(cursor.clone()))>"Load more"</button>
+                <button type="button" class=BTN_SECONDARY on:click=move |_| load(true)>"Load more"</button>
             </div>
-        })}
+        </Show>
     }
 }
 

@@ -186,29 +186,11 @@ fn RelaySection(on_sent: Callback<()>) -> impl IntoView {
 #[component]
 fn Outbox(version: RwSignal<u32>) -> impl IntoView {
     let status = RwSignal::new(None::<OutboundStatus>);
-    let rows = RwSignal::new(Vec::<OutboundMail>::new());
-    let next = RwSignal::new(None::<OutboxCursor>);
-    let error = RwSignal::new(None::<AppError>);
-    let loading = RwSignal::new(true);
+    let list = KeysetList::<OutboundMail, OutboxCursor>::new();
+    let (rows, next, error) = (list.rows, list.next, list.error);
     let load = move |more: bool| {
-        let after = if more { next.get_untracked() } else { None };
         let s = status.get_untracked();
-        loading.set(true);
-        leptos::task::spawn_local(async move {
-            match list_outbox(s, after).await {
-                Ok(page) => {
-                    if more {
-                        rows.update(|r| r.extend(page.items));
-                    } else {
-                        rows.set(page.items);
-                    }
-                    next.set(page.next);
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            loading.set(false);
-        });
+        list.load(more, move |after| async move { list_outbox(s, after).await.map(|p| (p.items, p.next)) });
     };
     Effect::new(move |_| {
         status.track();
@@ -219,7 +201,7 @@ fn Outbox(version: RwSignal<u32>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match retry_mail(id).await {
                 Ok(m) => rows.update(|r| {
-                    if let Some(row) = r.iter_mut().find(|x| x.id == m.id) {
+                    if let Some(row) = r.iter_mut().flatten().find(|x| x.id == m.id) {
                         *row = m;
                     }
                 }),
@@ -248,12 +230,13 @@ fn Outbox(version: RwSignal<u32>) -> impl IntoView {
                     <thead><tr><th class=TH>"Written"</th><th class=TH>"To"</th><th class=TH>"Subject"</th><th class=TH>"Why"</th><th class=TH>"Status"</th><th class=TH></th></tr></thead>
                     <tbody class="divide-y divide-line">
                         {move || {
-                            let list = rows.get();
-                            if list.is_empty() {
-                                let text = if loading.get() { "Loading…" } else { "No messages yet." };
-                                return view! { <tr><td colspan="6" class="px-4 py-8 text-center text-sm text-muted">{text}</td></tr> }.into_any();
+                            let Some(items) = rows.get() else {
+                                return view! { <tr><td colspan="6"><Loading /></td></tr> }.into_any();
+                            };
+                            if items.is_empty() {
+                                return view! { <tr><td colspan="6" class="px-4 py-8 text-center text-sm text-muted">"No messages yet."</td></tr> }.into_any();
                             }
-                            list.into_iter().map(|m| {
+                            items.into_iter().map(|m| {
                                 let tone = match m.status { OutboundStatus::Sent => Tone::Good, OutboundStatus::Queued => Tone::Warn, OutboundStatus::Failed => Tone::Bad };
                                 let failed = m.status == OutboundStatus::Failed;
                                 let id = m.id;

@@ -87,17 +87,16 @@ pub async fn queue(
     .fetch_all(&mut *conn)
     .await?;
     for id in &ids {
-        crate::jobs::repo::enqueue(
-            &mut *conn,
-            SEND_JOB,
-            &serde_json::json!({ "id": id }),
-            chrono::Utc::now(),
-            SEND_ATTEMPTS,
-            None,
-        )
-        .await?;
+        enqueue_send(&mut *conn, *id).await?;
     }
     Ok(ids.len())
+}
+
+/// The delivery job of one message, due now.
+async fn enqueue_send(conn: &mut sqlx::PgConnection, id: uuid::Uuid) -> sqlx::Result<()> {
+    let payload = serde_json::json!({ "id": id });
+    crate::jobs::repo::enqueue(conn, SEND_JOB, &payload, chrono::Utc::now(), SEND_ATTEMPTS, None).await?;
+    Ok(())
 }
 
 /// The addresses of these users, if active.
@@ -167,15 +166,7 @@ pub async fn requeue(conn: &mut sqlx::PgConnection, id: uuid::Uuid) -> sqlx::Res
     .await?
     .rows_affected();
     if n == 1 {
-        crate::jobs::repo::enqueue(
-            &mut *conn,
-            SEND_JOB,
-            &serde_json::json!({ "id": id }),
-            chrono::Utc::now(),
-            SEND_ATTEMPTS,
-            None,
-        )
-        .await?;
+        enqueue_send(conn, id).await?;
     }
     Ok(n == 1)
 }

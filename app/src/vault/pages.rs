@@ -188,37 +188,22 @@ pub fn VaultPage() -> impl IntoView {
 #[component]
 fn VaultList() -> impl IntoView {
     let search = RwSignal::new(String::new());
-    let rows = RwSignal::new(Vec::<CredentialSummary>::new());
-    let next = RwSignal::new(None::<CredentialCursor>);
-    let error = RwSignal::new(None::<AppError>);
+    let list = KeysetList::<CredentialSummary, CredentialCursor>::new();
     let creating = RwSignal::new(false);
-    let load = move |after: Option<CredentialCursor>| {
+    let load = move |more: bool| {
         let q = search.get_untracked();
-        leptos::task::spawn_local(async move {
-            match list_credentials(q, after.clone()).await {
-                Ok(page) => {
-                    if after.is_some() {
-                        rows.update(|r| r.extend(page.items));
-                    } else {
-                        rows.set(page.items);
-                    }
-                    next.set(page.next);
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        list.load(more, move |after| async move { list_credentials(q, after).await.map(|p| (p.items, p.next)) });
     };
     Effect::new(move |_| {
         search.track();
-        load(None);
+        load(false);
     });
     let navigate = use_navigate();
     view! {
         <PageHeader title="Vault" description="Shared credentials with encrypted passwords and TOTP seeds.">
             <button type="button" class=BTN_PRIMARY on:click=move |_| creating.update(|c| *c = !*c)>"New credential"</button>
         </PageHeader>
-        <ErrorNotice error=error />
+        <ErrorNotice error=list.error />
         {move || creating.get().then(|| {
             let navigate = navigate.clone();
             view! {
@@ -235,7 +220,7 @@ fn VaultList() -> impl IntoView {
                     <th class=TH>"Name"</th><th class=TH>"Username"</th><th class=TH>"URL"</th><th class=TH>"Secrets"</th><th class=TH>"Rotation"</th>
                 </tr></thead>
                 <tbody class="divide-y divide-line">
-                    <For each=move || rows.get() key=|c| (c.id, c.updated_at) let:c>
+                    <For each=move || list.all() key=|c| (c.id, c.updated_at) let:c>
                         <tr data-testid="credential-row">
                             <td class=TD><a class="font-medium text-accent hover:underline" href=format!("/vault/{}", c.id)>{c.name.clone()}</a></td>
                             <td class=format!("{TD} text-muted")>{c.username.clone()}</td>
@@ -249,13 +234,13 @@ fn VaultList() -> impl IntoView {
                     </For>
                 </tbody>
             </table>
-            {move || (rows.with(Vec::is_empty)).then(|| view! { <p class="px-4 py-8 text-center text-sm text-muted">"No credentials match."</p> })}
+            {move || list.is_empty().then(|| view! { <p class="px-4 py-8 text-center text-sm text-muted">"No credentials match."</p> })}
         </div>
-        {move || next.get().map(|cursor| view! {
+        <Show when=move || list.next.with(Option::is_some)>
             <div class="mt-4 text-center">
-                <button type="button" class=BTN_SECONDARY on:click=move |_| load(Some(cursor.clone()))>"Load more"</button>
+                <button type="button" class=BTN_SECONDARY on:click=move |_| load(true)>"Load more"</button>
             </div>
-        })}
+        </Show>
     }
 }
 

@@ -3,7 +3,6 @@ use super::AssetsNav;
 use crate::assets::api::list_assets;
 use crate::assets::model::*;
 use crate::auth::model::Permission;
-use crate::error::AppError;
 use crate::settings::model::Module;
 use crate::ui::*;
 use leptos::prelude::*;
@@ -12,35 +11,13 @@ use leptos_meta::Title;
 #[component]
 pub fn AssetsPage() -> impl IntoView {
     let filter = RwSignal::new(AssetFilter::default());
-    let rows = RwSignal::new(None::<Vec<AssetSummary>>);
-    let next = RwSignal::new(None::<AssetCursor>);
-    let error = RwSignal::new(None::<AppError>);
+    let list = KeysetList::<AssetSummary, AssetCursor>::new();
+    let (rows, next, error) = (list.rows, list.next, list.error);
     let importing = RwSignal::new(false);
-    let seq = StoredValue::new(0u64);
     // Loads the first page for the current filter, or appends the next one.
     let load = move |more: bool| {
         let f = filter.get_untracked();
-        let cursor = if more { next.get_untracked() } else { None };
-        seq.update_value(|s| *s += 1);
-        let mine = seq.get_value();
-        leptos::task::spawn_local(async move {
-            let page = list_assets(f, cursor).await;
-            if seq.get_value() != mine {
-                return;
-            }
-            match page {
-                Ok(p) => {
-                    error.set(None);
-                    next.set(p.next);
-                    if more {
-                        rows.update(|r| r.get_or_insert_with(Vec::new).extend(p.rows));
-                    } else {
-                        rows.set(Some(p.rows));
-                    }
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        list.load(more, move |cursor| async move { list_assets(f, cursor).await.map(|p| (p.rows, p.next)) });
     };
     Effect::new(move |_| {
         filter.track();
