@@ -80,3 +80,25 @@ test('a credential revealed with a reason shows the secret and leaves an audit e
   assert.ok(!details.includes(password));
   assert.deepEqual(admin.errors, []);
 });
+
+test('a monitored certificate is moved to another port from its page', async () => {
+  const agent = await newPage(ctx.browser);
+  await signIn(agent, ctx.helios.url, 'agent');
+  const cert = await api(agent, 'domains/save_certificate', {
+    input: { id: null, host: 'intranet.example.test', port: 443, domain_id: null },
+  });
+  await agent.goto(`${ctx.helios.url}/domains/certificates/${cert.id}`);
+  await hydrated(agent);
+  await agent.waitForSelector('h1 >> text=intranet.example.test:443');
+  await agent.click('[data-testid="edit-certificate-toggle"]');
+  await agent.fill('#edit-certificate-port', '99999');
+  await agent.click('[data-testid="edit-certificate"] button[type="submit"]');
+  await agent.waitForSelector('[data-testid="edit-certificate"] [role="alert"]');
+  await agent.fill('#edit-certificate-port', '8443');
+  await agent.click('[data-testid="edit-certificate"] button[type="submit"]');
+  await agent.waitForSelector('text=Saved. Check now to read the certificate there.');
+  await agent.waitForSelector('h1 >> text=intranet.example.test:8443');
+  const saved = await api(agent, 'domains/certificate', { id: cert.id });
+  assert.equal(saved.certificate.port, 8443);
+  assert.deepEqual(agent.errors.filter((e) => !e.includes('status of 422')), []);
+});

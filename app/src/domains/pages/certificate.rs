@@ -1,6 +1,6 @@
 //! `/domains/certificates/:id`: the parsed leaf certificate, a warning when its
 //! names do not cover the host or the chain would not verify, and its history.
-use super::parts::{expiry_text, CheckBadge};
+use super::parts::{expiry_text, CertificateForm, CheckBadge};
 use crate::auth::model::Permission;
 use crate::context::use_session;
 use crate::domains::api::{check_certificate_now, delete_certificate, get_certificate};
@@ -26,6 +26,7 @@ pub fn CertificatePage() -> impl IntoView {
     );
     let error = RwSignal::new(None::<AppError>);
     let notice = RwSignal::new(None::<String>);
+    let editing = RwSignal::new(false);
     let session = use_session();
     let may_delete = move || session.current().is_some_and(|u| u.can(Permission::RecordsDelete));
     let navigate = use_navigate();
@@ -73,6 +74,7 @@ pub fn CertificatePage() -> impl IntoView {
                     let none = || "—".to_string();
                     let time = move |t: Option<chrono::DateTime<chrono::Utc>>| t.map(fmt_time).unwrap_or_else(none);
                     let cert_id = c.id;
+                    let (cert_host, cert_port, cert_domain) = (StoredValue::new(c.host.clone()), c.port, c.domain_id);
                     view! {
                         <Title text=target.clone() />
                         <nav class="mb-2 text-sm">
@@ -83,11 +85,23 @@ pub fn CertificatePage() -> impl IntoView {
                         </nav>
                         <PageHeader title=target.clone() description="TLS certificate">
                             <CheckBadge status=c.last_check_status at=c.last_checked_at />
+                            <button type="button" class=BTN_SECONDARY data-testid="edit-certificate-toggle"
+                                on:click=move |_| editing.update(|e| *e = !*e)>{move || if editing.get() { "Cancel" } else { "Edit" }}</button>
                             <button type="button" class=BTN_SECONDARY data-testid="check-now" on:click=check_now>"Check now"</button>
                             {may_delete().then(|| view! { <button type="button" class=BTN_DANGER on:click=move |_| remove.run(())>"Delete"</button> })}
                         </PageHeader>
                         <ErrorNotice error=Signal::derive(move || error.get()) />
                         <SuccessNotice message=Signal::derive(move || notice.get()) />
+                        <Show when=move || editing.get()>
+                            <Section title="Where to read it" description="A changed host or port is read at the next check; its history stays.">
+                                <CertificateForm id=Some(cert_id) host=cert_host.get_value() port=cert_port domain_id=cert_domain
+                                    on_saved=Callback::new(move |_| {
+                                        editing.set(false);
+                                        notice.set(Some("Saved. Check now to read the certificate there.".into()));
+                                        detail.refetch();
+                                    }) />
+                            </Section>
+                        </Show>
                         {c.last_check_error.clone().map(|e| view! {
                             <div role="alert" class="mb-4 rounded-md border border-danger/40 bg-danger/10 px-4 py-3 text-sm text-danger">"Last check failed: " {e}</div>
                         })}

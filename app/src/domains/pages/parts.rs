@@ -80,13 +80,26 @@ pub fn CertificateTable(certificates: Vec<Certificate>, #[prop(optional)] show_d
 /// Adds a certificate to monitor (optionally for a domain).
 #[component]
 pub fn AddCertificate(domain_id: Option<uuid::Uuid>, on_saved: Callback<uuid::Uuid>) -> impl IntoView {
-    let host = RwSignal::new(String::new());
-    let port = RwSignal::new("443".to_string());
+    view! { <CertificateForm id=None host=String::new() port=443 domain_id on_saved /> }
+}
+
+/// Host and port of a monitored certificate: a new one (`id: None`) or a change
+/// to one (the next check reads the new target).
+#[component]
+pub fn CertificateForm(
+    id: Option<uuid::Uuid>,
+    host: String,
+    port: i32,
+    domain_id: Option<uuid::Uuid>,
+    on_saved: Callback<uuid::Uuid>,
+) -> impl IntoView {
+    let host = RwSignal::new(host);
+    let port = RwSignal::new(port.to_string());
     let error = RwSignal::new(None::<crate::error::AppError>);
     let save = move || {
         error.set(None);
         let input = crate::domains::model::CertificateInput {
-            id: None,
+            id,
             host: host.get_untracked(),
             port: port.get_untracked().trim().parse().unwrap_or(0),
             domain_id,
@@ -94,25 +107,29 @@ pub fn AddCertificate(domain_id: Option<uuid::Uuid>, on_saved: Callback<uuid::Uu
         leptos::task::spawn_local(async move {
             match crate::domains::api::save_certificate(input).await {
                 Ok(c) => {
-                    host.set(String::new());
+                    if id.is_none() {
+                        host.set(String::new());
+                    }
                     on_saved.run(c.id);
                 }
                 Err(e) => error.set(Some(e)),
             }
         });
     };
+    let (form_id, label) =
+        if id.is_some() { ("edit-certificate", "Save") } else { ("add-certificate", "Monitor certificate") };
     view! {
-        <form class="mt-4 flex flex-wrap items-end gap-3" data-testid="add-certificate"
+        <form class="mt-4 flex flex-wrap items-end gap-3" data-testid=form_id
             on:submit=move |ev| { ev.prevent_default(); save(); }>
             <div class="min-w-[14rem] flex-1">
-                <label class=LABEL for="cert_host">"Host"</label>
-                <input id="cert_host" class=INPUT bind:value=host placeholder="www.example.com" />
+                <label class=LABEL for=format!("{form_id}-host")>"Host"</label>
+                <input id=format!("{form_id}-host") class=INPUT bind:value=host placeholder="www.example.com" />
             </div>
             <div class="w-24">
-                <label class=LABEL for="cert_port">"Port"</label>
-                <input id="cert_port" class=INPUT inputmode="numeric" bind:value=port />
+                <label class=LABEL for=format!("{form_id}-port")>"Port"</label>
+                <input id=format!("{form_id}-port") class=INPUT inputmode="numeric" bind:value=port />
             </div>
-            <button type="submit" class=BTN_SECONDARY>"Monitor certificate"</button>
+            <button type="submit" class=BTN_SECONDARY>{label}</button>
             <div class="basis-full"><ErrorNotice error=Signal::derive(move || error.get()) /></div>
         </form>
     }
