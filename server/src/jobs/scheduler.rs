@@ -60,9 +60,16 @@ pub async fn install(pool: &PgPool, schedules: &[Schedule]) -> anyhow::Result<()
 /// error) is logged and skipped so the others still fire.
 pub async fn tick(pool: &PgPool, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let due = repo::due_schedules(pool, now).await.context("loading due schedules")?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let modules = app::settings::repo::load_modules(pool).await.context("loading the module switches")?;
     let mut enqueued = 0;
     for row in &due {
-        match fire(pool, row, now).await {
+        // A disabled module's tick passes without a job: none piles up to run
+        // all at once when the module is switched back on.
+        let off = super::module_of_kind(&row.kind).is_some_and(|m| !modules.enabled(m));
+        match fire(pool, row, now, off).await {
             Ok(true) => enqueued += 1,
             Ok(false) => {}
             Err(e) => {
@@ -97,16 +104,21 @@ pub async fn run_until_stopped(pool: PgPool, mut shutdown: watch::Receiver<bool>
     info!("job scheduler stopped");
 }
 
-/// Claims the schedule's pending tick and enqueues its job, atomically.
-/// `Ok(false)` when another process claimed the tick first (or the job
-/// already existed).
-async fn fire(pool: &PgPool, row: &ScheduleRow, now: DateTime<Utc>) -> anyhow::Result<bool> {
+/// Claims the schedule's pending tick and enqueues its job, atomically (only
+/// the claim when `skip`). `Ok(false)` when another process claimed the tick
+/// first, the job already existed, or it was skipped.
+async fn fire(pool: &PgPool, row: &ScheduleRow, now: DateTime<Utc>, skip: bool) -> anyhow::Result<bool> {
     let cron = parse(&row.cron).with_context(|| format!("schedule {:?}", row.name))?;
     let (due_at, next) = plan(&cron, row.next_run_at, now);
     let mut tx = pool.begin().await?;
     // Concurrent callers serialise on the row lock here; the losers then see
     // `next_run_at` moved and get `false`.
     if !repo::advance_schedule(&mut *tx, &row.name, row.next_run_at, next).await? {
+        return Ok(false);
+    }
+    if skip {
+        tx.commit().await?;
+        debug!(schedule = %row.name, next_run_at = %next, "schedule skipped: its module is switched off");
         return Ok(false);
     }
     let scheduled_for = due_at.to_rfc3339_opts(SecondsFormat::Secs, true);

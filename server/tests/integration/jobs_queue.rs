@@ -267,6 +267,32 @@ async fn two_concurrent_ticks_enqueue_a_due_schedule_exactly_once(pool: PgPool) 
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn a_switched_off_module_lets_its_ticks_pass_without_jobs(pool: PgPool) {
+    let dns = Schedule { name: "domains-dns", kind: "domains.dns_check", cron: "0 0 * * * *".into() };
+    let sweep = Schedule { name: "sweep", kind: "core.sweep", cron: "0 0 * * * *".into() };
+    scheduler::install(&pool, &[dns, sweep]).await.unwrap();
+    app::settings::repo::upsert(&pool, app::settings::repo::MODULES, &json!({ "domains": false }), None).await.unwrap();
+    let pending = sqlx::query_scalar!("select next_run_at from job_schedules where name = 'domains-dns'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    // Two ticks while off: only the core schedule makes jobs, and both move on.
+    for hour in 0..2 {
+        assert_eq!(scheduler::tick(&pool, pending + Duration::hours(hour) + Duration::seconds(1)).await.unwrap(), 1);
+    }
+    let kinds: Vec<String> = sqlx::query_scalar!("select kind from jobs").fetch_all(&pool).await.unwrap();
+    assert_eq!(kinds, vec!["core.sweep".to_string(), "core.sweep".to_string()]);
+    // Switched on again: the next tick makes one check, not a backlog.
+    app::settings::repo::upsert(&pool, app::settings::repo::MODULES, &json!({ "domains": true }), None).await.unwrap();
+    assert_eq!(scheduler::tick(&pool, pending + Duration::hours(2) + Duration::seconds(1)).await.unwrap(), 2);
+    let checks: i64 = sqlx::query_scalar!(r#"select count(*) as "n!" from jobs where kind = 'domains.dns_check'"#)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(checks, 1);
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn reinstalling_a_schedule_keeps_its_pending_tick_unless_the_cron_changed(pool: PgPool) {
     let every = |cron: &str| Schedule { name: "sweep", kind: "sweep", cron: cron.into() };
     let next_run = || async {
