@@ -153,9 +153,8 @@ pub mod server {
         let next = if rows.len() as i64 > limit {
             rows.truncate(limit as usize);
             rows.last().map(|r| AssetCursor {
-                // A search is always by name (see `repo::list`).
                 key: match f.order {
-                    AssetOrder::Updated if f.search.trim().is_empty() => r.updated_at.to_rfc3339(),
+                    AssetOrder::Updated => r.updated_at.to_rfc3339(),
                     // Postgres lower-cases it for the comparison: Rust's lowercase differs
                     // for some letters ("İ"), which would skip rows.
                     _ => r.name.clone(),

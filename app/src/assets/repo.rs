@@ -215,11 +215,17 @@ pub async fn list(
     }
     if !search.is_empty() {
         // The matches first (both GIN indexes, filters applied on the way), then the
-        // page's top rows by name, then their names and places: walking the name
-        // index and testing every row is far slower for words that sort late.
+        // page's top rows in the chosen order, then their names and places: walking
+        // the name index and testing every row is far slower for words that sort late.
+        let by_updated = f.order == AssetOrder::Updated;
+        let (after_name, after_updated) = match (by_updated, after_key) {
+            (true, Some(k)) => (None, k.parse::<DateTime<Utc>>().ok()),
+            (false, k) => (k, None),
+            (true, None) => (None, None),
+        };
         let rows = sqlx::query!(
             r#"with m as materialized (
-                 select id, lower(name) as k from assets
+                 select id, lower(name) as k, updated_at as changed from assets
                  where (search @@ plainto_tsquery('simple', $1)
                         or (name || ' ' || coalesce(tag, '') || ' ' || coalesce(serial, '')) ilike $2)
                    and ($3::asset_type is null or asset_type = $3)
@@ -228,15 +234,21 @@ pub async fn list(
                    and ($6::uuid is null or location_id = $6)
                    and ($7::uuid is null or vendor_id = $7)
                    and ($8::date is null or warranty_expires_on <= $8)
-                   and ($9::text is null or (lower(name), id) > (lower($9), $10::uuid))),
-               top as (select id, k from m order by k, id limit $11)
+                   and ($9::text is null or (lower(name), id) > (lower($9), $10::uuid))
+                   and ($12::timestamptz is null or (updated_at, id) < ($12, $10::uuid))),
+               -- By name (k, id) or, when $13, newest first (changed desc, id desc).
+               top as (select id, k, changed from m
+                       order by case when $13 then null else k end, case when $13 then changed end desc,
+                                case when $13 then id end desc, id
+                       limit $11)
                select a.id, a.name, a.asset_type as "asset_type: AssetType", a.status as "status: AssetStatus",
                       a.tag, a.serial, trim(a.make || ' ' || a.model) as "make_model!",
                       u.display_name as "assigned_name?", l.name as "location_name?", a.warranty_expires_on,
                       a.updated_at
                from top join assets a on a.id = top.id
                     left join users u on u.id = a.assigned_to left join locations l on l.id = a.location_id
-               order by top.k, top.id"#,
+               order by case when $13 then null else top.k end, case when $13 then top.changed end desc,
+                        case when $13 then top.id end desc, top.id"#,
             search,
             like,
             f.asset_type as Option<AssetType>,
@@ -245,9 +257,11 @@ pub async fn list(
             f.location_id,
             f.vendor_id,
             f.warranty_before,
-            after_key,
+            after_name,
             after_id,
-            limit
+            limit,
+            after_updated,
+            by_updated
         )
         .fetch_all(db)
         .await?;

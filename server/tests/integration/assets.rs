@@ -130,7 +130,7 @@ async fn the_list_filters_searches_and_pages_without_gaps() {
 }
 
 #[tokio::test]
-async fn pages_by_name_keep_every_asset_once_whatever_the_letters() {
+async fn pages_keep_every_asset_once_whatever_the_letters_search_and_order() {
     let app = spawn_app().await;
     let agent = app.signed_in("agent").await;
     let names =
@@ -138,9 +138,13 @@ async fn pages_by_name_keep_every_asset_once_whatever_the_letters() {
     for (i, n) in names.iter().enumerate() {
         create(&app, &agent, input(n, &format!("U-{i}"))).await;
     }
-    // One row a page: every cursor is a name; the walk must neither skip nor repeat.
-    for search in ["", "a"] {
-        let filter = app::assets::model::AssetFilter { search: search.into(), ..Default::default() };
+    // One row a page: every cursor is a name or a time; the walk must neither skip
+    // nor repeat, with or without a search, in either order.
+    use app::assets::model::AssetOrder;
+    for (search, order) in
+        [("", AssetOrder::Name), ("a", AssetOrder::Name), ("", AssetOrder::Updated), ("a", AssetOrder::Updated)]
+    {
+        let filter = app::assets::model::AssetFilter { search: search.into(), order, ..Default::default() };
         let mut seen = Vec::new();
         let mut cursor = None;
         loop {
@@ -154,9 +158,13 @@ async fn pages_by_name_keep_every_asset_once_whatever_the_letters() {
         }
         let all = app::assets::api::server::page(&app.pool, &filter, None, 100).await.unwrap();
         let expected: Vec<String> = all.rows.iter().map(|r| r.name.clone()).collect();
-        assert_eq!(seen, expected, "search {search:?}");
+        assert_eq!(seen, expected, "search {search:?}, {order:?}");
         if search.is_empty() {
             assert_eq!(seen.len(), names.len());
+        }
+        if order == AssetOrder::Updated {
+            assert!(all.rows.windows(2).all(|w| w[0].updated_at >= w[1].updated_at), "newest first: {seen:?}");
+            assert!(all.rows.len() > 2, "{seen:?}");
         }
     }
     app.stop().await;
