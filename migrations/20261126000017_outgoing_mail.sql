@@ -35,6 +35,8 @@ create table outbound_mail (
   href text not null default '' check (length(href) <= 500),
   kind outbound_mail_kind not null,
   status outbound_mail_status not null default 'queued',
+  -- The one job allowed to deliver it (a revived old job finds another id and stops).
+  job_id bigint,
   attempts integer not null default 0,
   last_error text check (length(last_error) <= 2000),
   created_at timestamptz not null default now(),

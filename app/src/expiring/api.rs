@@ -120,7 +120,11 @@ pub mod server {
                 href.clone(),
             ),
             _ => {
-                let list: Vec<String> = lines.iter().map(|(t, _)| format!("- {t}")).collect();
+                const SHOWN: usize = 100;
+                let mut list: Vec<String> = lines.iter().take(SHOWN).map(|(t, _)| format!("- {t}")).collect();
+                if lines.len() > SHOWN {
+                    list.push(format!("… and {} more on the Expiring page.", lines.len() - SHOWN));
+                }
                 (
                     format!("{} items end soon", lines.len()),
                     format!("These items reached an alert threshold today:\n\n{}", list.join("\n")),

@@ -38,6 +38,16 @@ pub async fn save_mail_settings(input: MailSettingsInput) -> Result<MailSettings
         if !r.username.is_empty() && !will_have_password {
             return Err(AppError::field("password", "Enter the password for this user name."));
         }
+        // The stored password only ever goes to the relay it was entered for: a new
+        // host, port or user name needs it typed again (else pointing the relay at
+        // another server would hand it over without a vault reveal).
+        let moved = before.as_ref().is_some_and(|b| {
+            let s = &b.settings;
+            s.host != r.host || s.port != r.port || !s.username.eq_ignore_ascii_case(&r.username)
+        });
+        if moved && had_password && !r.username.is_empty() && r.password == PasswordChange::Keep {
+            return Err(AppError::field("password", "Enter the password again: the relay or user name changed."));
+        }
         let id = super::repo::save_transport(&mut *tx, &r).await?;
         let owner = SecretOwner::MailTransport(id);
         match &r.password {
@@ -145,7 +155,9 @@ pub async fn retry_mail(id: uuid::Uuid) -> Result<OutboundMail, AppError> {
         if !super::repo::requeue(&mut tx, id).await? {
             return Err(match super::repo::get(&mut *tx, id).await? {
                 None => AppError::NotFound("Message".into()),
-                Some(_) => AppError::Conflict("Only a failed message can be sent again.".into()),
+                Some(_) => AppError::Conflict(
+                    "Only a failed message, or one whose delivery job has stopped, can be sent again.".into(),
+                ),
             });
         }
         record(&mut *tx, &Actor::user(&user), "mail.retry", "outbound_mail", &id.to_string(), None, None).await?;

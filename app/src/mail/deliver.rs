@@ -60,15 +60,17 @@ pub async fn deliver(
     db: &PgPool,
     keys: &KeyRing,
     id: uuid::Uuid,
+    job: i64,
     attempt: i32,
     public_url: Option<&str>,
 ) -> anyhow::Result<Outcome> {
-    let Some(m) = repo::begin_attempt(db, id).await? else { return Ok(Outcome::Done) };
+    let Some(m) = repo::begin_attempt(db, id, job).await? else { return Ok(Outcome::Done) };
     let last = attempt >= repo::SEND_ATTEMPTS;
     let result = match relay(db, keys).await {
         Ok(Some(relay)) => smtp::send(&relay, &m.recipient, &m.subject, &full_body(&m.body, &m.href, public_url)).await,
         Ok(None) => Err(SendError::Permanent("outgoing mail is switched off".into())),
-        Err(e) => Err(SendError::Permanent(format!("{e:#}"))),
+        // A database hiccup or a worker without a rotated key: worth another try.
+        Err(e) => Err(SendError::Transient(format!("{e:#}"))),
     };
     match result {
         Ok(()) => {

@@ -104,13 +104,24 @@ pub struct MailSettings {
 }
 
 /// What happens to the stored password on save.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case", tag = "action", content = "value")]
 pub enum PasswordChange {
     #[default]
     Keep,
     Clear,
     Set(String),
+}
+
+/// Never prints a new password.
+impl std::fmt::Debug for PasswordChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PasswordChange::Keep => "Keep",
+            PasswordChange::Clear => "Clear",
+            PasswordChange::Set(_) => "Set(…)",
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

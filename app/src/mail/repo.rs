@@ -73,6 +73,7 @@ pub async fn queue(
     kind: OutboundKind,
 ) -> sqlx::Result<usize> {
     let subject = super::rules::subject_line(subject);
+    let body = super::rules::body_text(body);
     let ids = sqlx::query_scalar!(
         r#"insert into outbound_mail (recipient, subject, body, href, kind)
            select r, $2, $3, $4, $5 from unnest($1::text[]) r
@@ -92,10 +93,12 @@ pub async fn queue(
     Ok(ids.len())
 }
 
-/// The delivery job of one message, due now.
+/// The delivery job of one message, due now, recorded as the only one that may send it.
 async fn enqueue_send(conn: &mut sqlx::PgConnection, id: uuid::Uuid) -> sqlx::Result<()> {
     let payload = serde_json::json!({ "id": id });
-    crate::jobs::repo::enqueue(conn, SEND_JOB, &payload, chrono::Utc::now(), SEND_ATTEMPTS, None).await?;
+    let job =
+        crate::jobs::repo::enqueue(&mut *conn, SEND_JOB, &payload, chrono::Utc::now(), SEND_ATTEMPTS, None).await?;
+    sqlx::query!("update outbound_mail set job_id = $2 where id = $1", id, job).execute(conn).await?;
     Ok(())
 }
 
@@ -121,13 +124,15 @@ pub struct Pending {
     pub href: String,
 }
 
-/// Counts an attempt at a queued message and returns it; `None` once it is
-/// sent or failed (a repeated job delivery sends nothing twice).
-pub async fn begin_attempt(db: impl PgExecutor<'_>, id: uuid::Uuid) -> sqlx::Result<Option<Pending>> {
+/// Counts an attempt at a queued message by its current job and returns it;
+/// `None` once it is sent or failed, or for another job than its current one (a
+/// revived old job), so that no message is sent twice.
+pub async fn begin_attempt(db: impl PgExecutor<'_>, id: uuid::Uuid, job: i64) -> sqlx::Result<Option<Pending>> {
     let r = sqlx::query!(
-        r#"update outbound_mail set attempts = attempts + 1 where id = $1 and status = 'queued'
+        r#"update outbound_mail set attempts = attempts + 1 where id = $1 and status = 'queued' and job_id = $2
            returning recipient::text as "recipient!", subject, body, href"#,
-        id
+        id,
+        job
     )
     .fetch_optional(db)
     .await?;
@@ -135,7 +140,10 @@ pub async fn begin_attempt(db: impl PgExecutor<'_>, id: uuid::Uuid) -> sqlx::Res
 }
 
 pub async fn mark_sent(db: impl PgExecutor<'_>, id: uuid::Uuid) -> sqlx::Result<()> {
-    sqlx::query!("update outbound_mail set status = 'sent', sent_at = now(), last_error = null where id = $1", id)
+    sqlx::query!(
+        "update outbound_mail set status = 'sent', sent_at = now(), last_error = null where id = $1 and status = 'queued'",
+        id
+    )
         .execute(db)
         .await?;
     Ok(())
@@ -146,7 +154,7 @@ pub async fn record_failure(db: impl PgExecutor<'_>, id: uuid::Uuid, error: &str
     let error: String = error.chars().take(2000).collect();
     let status = if last { OutboundStatus::Failed } else { OutboundStatus::Queued };
     sqlx::query!(
-        "update outbound_mail set last_error = $2, status = $3 where id = $1",
+        "update outbound_mail set last_error = $2, status = $3 where id = $1 and status = 'queued'",
         id,
         error,
         status as OutboundStatus
@@ -156,10 +164,14 @@ pub async fn record_failure(db: impl PgExecutor<'_>, id: uuid::Uuid, error: &str
     Ok(())
 }
 
-/// A failed message goes back to the queue with a fresh job; false if it is not failed.
+/// A failed message, or a queued one whose job is gone or dead, goes back to the
+/// queue with a fresh job; false otherwise.
 pub async fn requeue(conn: &mut sqlx::PgConnection, id: uuid::Uuid) -> sqlx::Result<bool> {
     let n = sqlx::query!(
-        "update outbound_mail set status = 'queued', attempts = 0 where id = $1 and status = 'failed'",
+        r#"update outbound_mail m set status = 'queued', attempts = 0 where m.id = $1
+             and (m.status = 'failed'
+                  or (m.status = 'queued' and not exists (
+                        select 1 from jobs j where j.id = m.job_id and j.status in ('queued', 'running'))))"#,
         id
     )
     .execute(&mut *conn)

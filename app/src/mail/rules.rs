@@ -81,6 +81,19 @@ pub fn normalise(i: MailSettingsInput) -> Result<ValidRelay, AppError> {
     })
 }
 
+/// Longest text of one message (the outbox column's limit); longer is cut with a note.
+pub const BODY_MAX: usize = 100_000;
+
+/// A body within [`BODY_MAX`] characters: alerts list outside data (DNS records),
+/// which must not be able to make the message, and its event, fail.
+pub fn body_text(s: &str) -> String {
+    const NOTE: &str = "\n\n[…cut: the full text is in Helios]";
+    match s.char_indices().nth(BODY_MAX - NOTE.chars().count()) {
+        Some((cut, _)) => format!("{}{NOTE}", &s[..cut]),
+        None => s.to_string(),
+    }
+}
+
 /// A subject on one line and within 200 characters (alert titles are user data).
 pub fn subject_line(s: &str) -> String {
     let one_line: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
@@ -149,6 +162,14 @@ mod tests {
             ..input()
         };
         assert!(normalise(plain).is_ok());
+    }
+
+    #[test]
+    fn bodies_are_cut_to_the_column_limit() {
+        assert_eq!(body_text("short"), "short");
+        let long = body_text(&"+ TXT example.com v=spf1\n".repeat(10_000));
+        assert_eq!(long.chars().count(), BODY_MAX);
+        assert!(long.ends_with("[…cut: the full text is in Helios]"));
     }
 
     #[test]

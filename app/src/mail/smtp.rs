@@ -68,7 +68,11 @@ pub async fn send(relay: &Relay, to: &str, subject: &str, body: &str) -> Result<
         .parse()
         .map(|a| Mailbox::new(from_name, a))
         .map_err(|e| SendError::Permanent(format!("the sender address is not valid: {e}")))?;
-    let to: Mailbox = to.parse().map_err(|e| SendError::Permanent(format!("the recipient {to} is not valid: {e}")))?;
+    // A bare address only: "name <addr>" would send to another address than the outbox shows.
+    let to = to
+        .parse::<lettre::Address>()
+        .map(|a| Mailbox::new(None, a))
+        .map_err(|e| SendError::Permanent(format!("the recipient {to} is not valid: {e}")))?;
     let message = Message::builder()
         .from(from)
         .to(to)

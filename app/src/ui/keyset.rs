@@ -40,11 +40,16 @@ impl<T: Send + Sync + 'static, C: Clone + Send + Sync + 'static> KeysetList<T, C
         if more && cursor.is_none() {
             return;
         }
+        if !more {
+            // The old cursor belongs to the old list: no "Load more" until this page is in.
+            self.next.set(None);
+        }
         self.seq.update_value(|s| *s += 1);
         let mine = self.seq.get_value();
         leptos::task::spawn_local(async move {
             let page = fetch(cursor).await;
-            if self.seq.get_value() != mine {
+            // A later load started, or the page was left meanwhile.
+            if self.seq.try_get_value() != Some(mine) {
                 return;
             }
             match page {

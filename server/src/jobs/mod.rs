@@ -98,7 +98,8 @@ pub fn register_mail_jobs(r: &mut Registry, keys: Arc<app::vault::crypto::KeyRin
                 .get("id")
                 .and_then(|v| serde_json::from_value(v.clone()).ok())
                 .ok_or_else(|| anyhow::anyhow!("the job names no message"))?;
-            let outcome = app::mail::deliver::deliver(&ctx.pool, &keys, id, ctx.attempt, public_url.as_deref()).await?;
+            let outcome =
+                app::mail::deliver::deliver(&ctx.pool, &keys, id, ctx.id, ctx.attempt, public_url.as_deref()).await?;
             match outcome {
                 app::mail::deliver::Outcome::Failed(e) => tracing::warn!(%id, error = %e, "mail not delivered"),
                 o => tracing::info!(%id, outcome = ?o, "mail delivery"),

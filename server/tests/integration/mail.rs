@@ -134,10 +134,15 @@ async fn the_relay_password_is_sealed_never_shown_and_survives_key_rotation() {
         app::mail::deliver::relay(&app.pool, &app::vault::crypto::KeyRing::new(new_key)).await.unwrap().unwrap();
     assert_eq!(after.password.as_deref(), Some(secret));
 
-    // Saving without a password keeps it; removing it while a user name is set is refused.
+    // Saving without a password keeps it, but only for the same relay and user: a
+    // new host would otherwise receive the stored password without a vault reveal.
     let mut keep = input.clone();
     keep["password"] = json!({ "action": "keep" });
     assert_eq!(save(&app, &admin, keep.clone()).await.1["has_password"], true);
+    let mut moved = keep.clone();
+    moved["host"] = json!("smtp.attacker.test");
+    let (s, e) = save(&app, &admin, moved).await;
+    assert_eq!((s, field(&e)), (422, "password".into()), "{e}");
     let mut clear = keep.clone();
     clear["password"] = json!({ "action": "clear" });
     let (s, e) = save(&app, &admin, clear.clone()).await;
@@ -242,4 +247,73 @@ async fn a_refused_recipient_fails_at_once_and_a_temporary_refusal_is_retried() 
     assert_eq!(s, 409, "{e}");
     let (s, _) = call(&app, &admin, "mail/retry", json!({ "id": uuid::Uuid::new_v4() })).await;
     assert_eq!(s, 404);
+}
+
+#[tokio::test]
+async fn a_stranded_message_can_be_sent_again_and_a_stale_job_sends_nothing() {
+    let app = spawn_app().await;
+    let sink = SmtpSink::start(&[], 0).await;
+    let admin = app.signed_in("admin").await;
+    assert_eq!(save(&app, &admin, relay(&sink)).await.0, 200);
+    // Queued with no job (its sender died): "Send again" gives it one, and it goes.
+    let id: uuid::Uuid = sqlx::query_scalar(
+        "insert into outbound_mail (recipient, subject, body, kind) values ('it@example.test', 'Stranded', 'x', 'test') returning id",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let (s, m) = call(&app, &admin, "mail/retry", json!({ "id": id })).await;
+    assert_eq!(s, 200, "{m}");
+    assert_eq!(sink.wait_for(1).await[0].to, vec!["it@example.test".to_string()]);
+    // A queued message whose current job runs tomorrow; an old job of it, revived
+    // by hand, runs now and finds it is not the current one: nothing is sent.
+    let later: i64 = sqlx::query_scalar(
+        "insert into jobs (kind, payload, run_at, max_attempts) values ('core.mail_send', '{}', now() + interval '1 day', 9) returning id",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let waiting: uuid::Uuid = sqlx::query_scalar(
+        "insert into outbound_mail (recipient, subject, body, kind, job_id) values ('it@example.test', 'Later', 'x', 'test', $1) returning id",
+    )
+    .bind(later)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let stale: i64 = sqlx::query_scalar(
+        "insert into jobs (kind, payload, run_at, max_attempts) values ('core.mail_send', $1, now(), 1) returning id",
+    )
+    .bind(json!({ "id": waiting }))
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("select pg_notify('helios_jobs', 'core.mail_send')").execute(&app.pool).await.unwrap();
+    let done = eventually(Duration::from_secs(30), || async {
+        let s: String = sqlx::query_scalar("select status::text from jobs where id = $1")
+            .bind(stale)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        (s == "done").then_some(())
+    })
+    .await;
+    assert!(done.is_some(), "the stale job ran");
+    assert_eq!(sink.received().len(), 1, "the stale job sent nothing");
+    let attempts: i32 = sqlx::query_scalar("select attempts from outbound_mail where id = $1")
+        .bind(waiting)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(attempts, 0);
+    // A body far over the column limit is cut, so the event that wrote it still commits.
+    let mut tx = app.pool.begin().await.unwrap();
+    let huge = "+ TXT example.test v=spf1 include:x\n".repeat(10_000);
+    let kind = app::mail::model::OutboundKind::DomainChange;
+    assert_eq!(app::mail::repo::queue(&mut tx, &["it@example.test".into()], "Huge", &huge, "", kind).await.unwrap(), 1);
+    tx.commit().await.unwrap();
+    assert!(sink.wait_for(2).await[1].data.contains("Subject: Huge"));
+    let stored: String =
+        sqlx::query_scalar("select body from outbound_mail where subject = 'Huge'").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(stored.chars().count(), app::mail::rules::BODY_MAX);
+    assert!(stored.ends_with("[…cut: the full text is in Helios]"));
 }
