@@ -28,6 +28,8 @@ enum Col {
     PurchaseCost,
     WarrantyExpires,
     Notes,
+    /// Written by the export (`EXPORT_ONLY_COLUMNS`), read and ignored.
+    Ignored(&'static str),
 }
 
 fn column(header: &str) -> Option<Col> {
@@ -49,7 +51,7 @@ fn column(header: &str) -> Option<Col> {
         "purchase_cost" | "cost" => Col::PurchaseCost,
         "warranty_expires" | "warranty_expires_on" | "warranty" => Col::WarrantyExpires,
         "notes" => Col::Notes,
-        _ => return None,
+        other => return EXPORT_ONLY_COLUMNS.iter().find(|c| **c == other).map(|c| Col::Ignored(c)),
     })
 }
 

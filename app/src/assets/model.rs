@@ -317,6 +317,10 @@ pub const IMPORT_COLUMNS: [&str; 16] = [
     "notes",
 ];
 
+/// Columns the export adds after [`IMPORT_COLUMNS`]; the importer reads and ignores
+/// them (an import always creates new assets), so an exported file reads back in.
+pub const EXPORT_ONLY_COLUMNS: [&str; 2] = ["id", "updated_at"];
+
 /// Largest CSV the importer accepts.
 pub const IMPORT_MAX_BYTES: usize = 64 * 1024 * 1024;
 /// Rows in one import.

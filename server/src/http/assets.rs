@@ -7,7 +7,7 @@
 //! - `GET /assets/export.csv?filter=<json>`: the assets of a list view, written a
 //!   page at a time so memory stays flat; audited.
 use super::ServerState;
-use app::assets::model::{AssetCursor, AssetFilter, AssetOrder, IMPORT_MAX_BYTES};
+use app::assets::model::{AssetCursor, AssetFilter, AssetOrder, EXPORT_ONLY_COLUMNS, IMPORT_COLUMNS, IMPORT_MAX_BYTES};
 use app::auth::guard::user_from_headers;
 use app::auth::model::{CurrentUser, Permission};
 use app::error::AppError;
@@ -121,28 +121,6 @@ pub struct ExportQuery {
     filter: Option<String>,
 }
 
-/// The export's columns: the importer reads the same names back.
-pub const HEADER: [&str; 18] = [
-    "name",
-    "type",
-    "status",
-    "tag",
-    "serial",
-    "make",
-    "model",
-    "os",
-    "os_version",
-    "assigned_to",
-    "location",
-    "vendor",
-    "purchase_date",
-    "purchase_cost",
-    "warranty_expires",
-    "notes",
-    "id",
-    "updated_at",
-];
-
 pub async fn export(State(s): State<ServerState>, headers: HeaderMap, Query(q): Query<ExportQuery>) -> Response {
     let user = match staff(&s, &headers).await {
         Ok(u) => u,
@@ -199,7 +177,8 @@ async fn write_csv(
 ) -> anyhow::Result<()> {
     let writer = || csv::Writer::from_writer(Vec::with_capacity(64 * 1024));
     let mut w = writer();
-    w.write_record(HEADER)?;
+    // The importer's columns, then the ones it ignores: the file reads back in.
+    w.write_record(IMPORT_COLUMNS.iter().chain(EXPORT_ONLY_COLUMNS.iter()))?;
     let mut cursor: Option<AssetCursor> = None;
     loop {
         let page = app::assets::api::server::page(&db, &filter, cursor.as_ref(), 1000)

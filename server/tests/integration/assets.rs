@@ -254,6 +254,12 @@ async fn a_csv_import_is_checked_whole_before_anything_is_written() {
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 3, "{csv}");
     assert!(rows.iter().any(|r| r.starts_with("Good laptop,laptop,in_use,A-1,") && r.contains("1299.00")), "{csv}");
+    // …and into another workspace, id and updated_at included: every row valid.
+    let other = spawn_app().await;
+    let (s, p) = upload(&other, &other.signed_in("agent").await, csv.clone()).await;
+    assert_eq!(s, 200, "{p}");
+    assert_eq!((p["error_rows"].clone(), p["total_rows"].clone()), (json!(0), json!(3)), "{p}");
+    other.stop().await;
     app.stop().await;
 }
 
